@@ -38,6 +38,7 @@ const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['REDIS_PREFIX', ['redis', 'prefix'], 'string'],
   ['REDIS_START_LOCAL', ['redis', 'startLocal'], 'boolean'],
   ['WORKER_CONCURRENCY', ['worker', 'concurrency'], 'number'],
+  ['WORKER_METRICS_PORT', ['worker', 'metricsPort'], 'number'],
   ['CALLBACK_TIMEOUT_MS', ['callbacks', 'timeoutMs'], 'number'],
   ['CALLBACK_ATTEMPTS', ['callbacks', 'attempts'], 'number'],
   ['CALLBACK_BACKOFF_MS', ['callbacks', 'backoffMs'], 'number'],

@@ -78,6 +78,10 @@ export const ConfigSchema = z
         /** Completed/failed jobs kept for inspection (count). */
         keepCompleted: z.number().int().min(0).default(1_000),
         keepFailed: z.number().int().min(0).default(10_000),
+        /** Port of the worker role's own /healthz and /metrics (0 picks a free port). */
+        metricsPort: z.number().int().min(0).max(65535).default(9100),
+        /** Window in which identical texts count as repeat posts. */
+        repeatWindowSeconds: z.number().int().positive().default(7 * 24 * 3600),
       })
       .prefault({}),
     callbacks: z

@@ -1,0 +1,31 @@
+/** Maps errors to HTTP answers `{error: {code, message, details?}}`; unknown errors become 500. */
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, unavailable } from '../../errors';
+import { isConnectionError } from '../../infra/redis';
+import '../request-context';
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isConnectionError(err)) return unavailable('storage is unreachable; nothing was stored, retry later', err);
+  return new AppError('internal', 500, 'internal error', { cause: err });
+}
+
+export function errorHandler() {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    if (res.headersSent) return res.end();
+    for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.expose ? appError.message : 'internal error',
+        ...(appError.details !== undefined ? { details: appError.details } : {}),
+      },
+    });
+  };
+}
+
+export function notFoundHandler() {
+  return (_req: Request, res: Response) => res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+}

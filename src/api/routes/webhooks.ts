@@ -1,0 +1,79 @@
+/** CMS webhooks: articles (context) and comments (single and batch). */
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../../config';
+import { unprocessable } from '../../errors';
+import type { ArticleStore } from '../../infra/article-store';
+import { submitComment, type CommentSubmission, type SubmitDeps } from '../../use-cases/submit-comment';
+import { parseJsonBody } from '../middleware/body';
+import { Id, fieldErrors, type Schemas } from '../schemas';
+import { toAppError } from '../middleware/errors';
+
+export interface WebhookDeps extends SubmitDeps {
+  articles: ArticleStore;
+  schemas: Schemas;
+  limits: Config['limits'];
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw unprocessable(`invalid ${what}`, fieldErrors(result.error));
+  return result.data;
+}
+
+const site = (req: Request) => req.site!.id;
+
+interface BatchItemResult {
+  index: number;
+  id?: string;
+  status: number;
+  result?: { id: string; status: string };
+  error?: { code: string; message: string; details?: unknown };
+}
+
+/** Routes mounted at /v1/sites/:site after site resolution and body reading; `guard` checks the signature. */
+export function webhookRoutes(deps: WebhookDeps, guard: RequestHandler): Router {
+  const router = Router({ mergeParams: true });
+
+  router.put('/articles/:articleId', guard, async (req, res) => {
+    const articleId = validate(Id, req.params.articleId, 'article id');
+    const article = validate(deps.schemas.Article, parseJsonBody(req.rawBody), 'article');
+    const { created } = await deps.articles.upsert(site(req), articleId, article, deps.now());
+    res.status(created ? 201 : 200).json({ id: articleId, created });
+  });
+
+  router.post('/comments', guard, async (req, res) => {
+    const comment = validate(deps.schemas.Comment, parseJsonBody(req.rawBody), 'comment') as CommentSubmission;
+    const result = await submitComment(site(req), comment, deps);
+    req.log?.info({ commentId: result.id, outcome: result.outcome }, 'comment accepted');
+    res.status(202).json({ id: result.id, status: result.status });
+  });
+
+  router.post('/comments/batch', guard, async (req, res) => {
+    const { comments } = validate(deps.schemas.Batch, parseJsonBody(req.rawBody), 'batch');
+    // Each item is validated and stored on its own: one bad item does not sink the others, and
+    // every item's result says whether it is safely stored (202) or why not.
+    const results: BatchItemResult[] = [];
+    for (const [index, item] of comments.entries()) {
+      const parsed = deps.schemas.Comment.safeParse(item);
+      if (!parsed.success) {
+        const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined;
+        results.push({ index, id, status: 422, error: { code: 'invalid_request', message: 'invalid comment', details: fieldErrors(parsed.error) } });
+        continue;
+      }
+      try {
+        const r = await submitComment(site(req), parsed.data as CommentSubmission, deps);
+        results.push({ index, id: r.id, status: 202, result: { id: r.id, status: r.status } });
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.status >= 500 && results.every((x) => x.status !== 202)) throw err; // nothing stored: answer 503 for the whole batch
+        results.push({ index, id: parsed.data.id, status: e.status, error: { code: e.code, message: e.expose ? e.message : 'internal error' } });
+      }
+    }
+    const accepted = results.filter((r) => r.status === 202).length;
+    const allInvalid = accepted === 0 && results.every((r) => r.status === 422);
+    res.status(allInvalid ? 422 : 202).json({ accepted, rejected: results.length - accepted, results });
+  });
+
+  return router;
+}

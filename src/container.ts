@@ -1,0 +1,180 @@
+/**
+ * The composition root: builds connections, stores, queues, the classifier and the pipeline from
+ * the config, and hands them to the API and the workers. The only module that knows every
+ * concrete class; tests build the real service through it with their own key prefix.
+ */
+import type { Worker } from 'bullmq';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config, SiteConfig } from '../config';
+import type { Policy } from '../config/policy-schema';
+import { startCallbackWorker } from '../workers/callback-worker';
+import { startModerationWorker } from '../workers/moderation-worker';
+import { createApp } from './api/app';
+import { StandInClassifier } from './classifier/stand-in-classifier';
+import { ArticleStore } from './infra/article-store';
+import { CommentStore } from './infra/comment-store';
+import { DeadLetterStore } from './infra/dead-letter-store';
+import { createPublisher } from './infra/events';
+import { createKeys, type Keys } from './infra/keys';
+import { createMetrics, type Metrics } from './infra/metrics';
+import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
+import { createRedis, waitForReady } from './infra/redis';
+import type { Logger } from './logger';
+import { moderate } from './moderation/pipeline';
+import type { Classifier } from './moderation/types';
+import { ModeratorDirectory } from './security/moderators';
+
+export interface RuntimeOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** Environment for provider keys (e.g. PERSPECTIVE_API_KEY); never read elsewhere. */
+  env?: Record<string, string | undefined>;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+}
+
+/** Merges a site's partial policy over the global one. */
+function policyFor(global: Policy, site: SiteConfig): Policy {
+  const over = site.policy ?? {};
+  return { ...global, ...over, thresholds: { ...global.thresholds, ...(over.thresholds ?? {}) } } as Policy;
+}
+
+export class Runtime {
+  readonly keys: Keys;
+  readonly sites: ReadonlyMap<string, SiteConfig>;
+  readonly now: () => Date;
+  readonly metrics: Metrics;
+  /** Fail-fast connection for the API (a Redis outage is an immediate 503). */
+  readonly apiRedis: Redis;
+  /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
+  readonly workerRedis: Redis;
+  readonly queue: ModerationQueue;
+  readonly callbacks: CallbackQueue;
+  readonly workerCallbacks: CallbackQueue;
+  readonly classifier: Classifier;
+  private readonly workers: Worker[] = [];
+  private readonly policies = new Map<string, Policy>();
+
+  /**
+   * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
+   * the server when a queue is made, and a fail-fast connection must be up for that.
+   */
+  static async create(opts: RuntimeOptions): Promise<Runtime> {
+    const apiRedis = createRedis(opts.config.redis.url, 'api', 'api');
+    const workerRedis = createRedis(opts.config.redis.url, 'worker', 'worker');
+    try {
+      await waitForReady(apiRedis, 10_000);
+    } catch (err) {
+      apiRedis.disconnect();
+      workerRedis.disconnect();
+      throw err;
+    }
+    return new Runtime(opts, apiRedis, workerRedis);
+  }
+
+  private constructor(
+    private readonly opts: RuntimeOptions,
+    apiRedis: Redis,
+    workerRedis: Redis,
+  ) {
+    const { config } = opts;
+    this.keys = createKeys(config.redis.prefix);
+    this.sites = new Map(config.sites.map((s) => [s.id, s]));
+    this.now = opts.now ?? (() => new Date());
+    this.apiRedis = apiRedis;
+    this.workerRedis = workerRedis;
+    const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
+    const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
+    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
+    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.metrics = createMetrics({
+      queueCounts: async () => ({
+        moderation: await this.queue.queue.getJobCounts(),
+        callbacks: await this.callbacks.queue.getJobCounts(),
+      }),
+      decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).comments.stats(s.id)] as const))),
+      deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).deadLetters.count(s.id)] as const))),
+    });
+    this.classifier = new StandInClassifier();
+    for (const site of config.sites) this.policies.set(site.id, policyFor(config.policy, site));
+  }
+
+  private store(redis: Redis) {
+    return { comments: new CommentStore(redis, this.keys), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+  }
+
+  /** Redis answers and the queue is usable. */
+  async ready(): Promise<void> {
+    await this.apiRedis.ping();
+    await this.queue.queue.getJobCounts('wait');
+  }
+
+  createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
+    const { comments, articles, deadLetters } = this.store(this.apiRedis);
+    return createApp({
+      config: this.opts.config,
+      logger: this.opts.logger,
+      comments,
+      articles,
+      deadLetters,
+      queue: this.queue,
+      callbacks: this.callbacks,
+      moderators: new ModeratorDirectory(this.opts.config.moderators),
+      metrics: this.metrics,
+      ready: () => this.ready(),
+      now: this.now,
+      extensions,
+    });
+  }
+
+  /** Starts the moderation and callback workers on the patient connection. */
+  startWorkers(): Worker[] {
+    const { config, logger } = this.opts;
+    const { comments, articles, deadLetters } = this.store(this.workerRedis);
+    const publish = createPublisher(this.workerRedis, this.keys);
+    const moderation = startModerationWorker({
+      connection: this.workerRedis,
+      keys: this.keys,
+      concurrency: config.worker.concurrency,
+      logger: logger.child({ component: 'moderation-worker' }),
+      metrics: this.metrics,
+      deps: {
+        keys: this.keys,
+        comments,
+        articles,
+        callbacks: this.workerCallbacks,
+        threadSize: config.worker.threadSize,
+        repeatWindowSeconds: config.worker.repeatWindowSeconds,
+        now: this.now,
+        publish,
+        judge: (site, comment, context) => moderate(comment, context, { classifier: this.classifier, policy: this.policies.get(site) ?? config.policy }),
+        onDecision: (site, decision, record) => {
+          this.metrics.decisionsProcessed.inc({ site, status: decision.status, decided_by: decision.decidedBy });
+          this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+        },
+      },
+    });
+    const callbacks = startCallbackWorker({
+      connection: this.workerRedis,
+      keys: this.keys,
+      concurrency: config.callbacks.concurrency,
+      timeoutMs: config.callbacks.timeoutMs,
+      sites: this.sites,
+      deadLetters,
+      logger: logger.child({ component: 'callback-worker' }),
+      metrics: this.metrics,
+      now: this.now,
+    });
+    this.workers.push(moderation, callbacks);
+    return [moderation, callbacks];
+  }
+
+  /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([this.queue.close(), this.callbacks.close(), this.workerCallbacks.close()]);
+    await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
+  }
+}

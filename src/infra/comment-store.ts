@@ -1,0 +1,189 @@
+/**
+ * Redis store of comments, their decisions and history. Each write that must be atomic (receiving a
+ * comment, applying a decision with its history and queue indexes) is one Lua script.
+ */
+import type { Redis } from 'ioredis';
+import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
+import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
+import type { Keys } from './keys';
+
+/** Outcome of receiving a comment delivery. */
+export type IngestOutcome = 'created' | 'duplicate' | 'edited';
+
+/** Outcome of applying a decision. */
+export type ApplyOutcome =
+  | 'applied'
+  /** the comment's body changed since the job was made: a newer job decides it */
+  | 'stale'
+  /** a moderator already decided this version; automatic runs never overturn that */
+  | 'moderated'
+  /** this version was already decided automatically (a repeated job) */
+  | 'duplicate'
+  | 'missing';
+
+const INGEST = `
+local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx')
+if not cur[1] then
+  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
+  redis.call('RPUSH', KEYS[2], ARGV[5])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
+  return {'created', 'queued'}
+end
+if cur[1] == ARGV[2] then return {'duplicate', cur[2]} end
+if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
+redis.call('HDEL', KEYS[1], 'qidx')
+redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[6])
+return {'edited', 'queued'}
+`;
+
+// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso
+const APPLY = `
+local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
+if not cur[1] then return {'missing', ''} end
+if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end
+if ARGV[1] == 'auto' then
+  if cur[2] == ARGV[2] then return {'moderated', cur[4]} end
+  if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
+end
+if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[8]) end end
+local keys = {}
+for _, pair in ipairs(cjson.decode(ARGV[7])) do
+  redis.call('ZADD', pair[1], pair[2], ARGV[8])
+  table.insert(keys, pair[1])
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[4], 'decision', ARGV[3], 'updatedAt', ARGV[9])
+if #keys > 0 then redis.call('HSET', KEYS[1], 'qidx', cjson.encode(keys)) else redis.call('HDEL', KEYS[1], 'qidx') end
+if ARGV[1] == 'moderator' then redis.call('HSET', KEYS[1], 'moderated', ARGV[2]) end
+redis.call('RPUSH', KEYS[2], ARGV[5])
+redis.call('LPUSH', KEYS[3], ARGV[6])
+redis.call('LTRIM', KEYS[3], 0, 49)
+redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
+return {'applied', cur[4]}
+`;
+
+/** A sorted-set key and the member's score in it, for the flagged queue's indexes. */
+export type IndexEntry = [key: string, score: number];
+
+export interface ApplyDecisionInput {
+  site: string;
+  commentId: string;
+  mode: 'auto' | 'moderator';
+  decision: Decision;
+  history: HistoryEntry;
+  authorEntry: AuthorHistoryEntry;
+  authorId: string;
+  /** Indexes the comment belongs to after this decision (empty unless flagged). */
+  indexes: IndexEntry[];
+}
+
+export class CommentStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /** Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept). */
+  async ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
+    const at = now.toISOString();
+    const received: HistoryEntry = { at, event: 'received', by: 'cms', to: 'queued', bodyHash: hash };
+    const edited: HistoryEntry = { at, event: 'edited', by: 'cms', to: 'queued', bodyHash: hash };
+    const [outcome, status] = (await this.redis.eval(
+      INGEST,
+      3,
+      this.keys.comment(site, comment.id),
+      this.keys.history(site, comment.id),
+      this.keys.articleComments(site, comment.articleId),
+      JSON.stringify(comment),
+      hash,
+      at,
+      String(now.getTime()),
+      JSON.stringify(received),
+      JSON.stringify(edited),
+      comment.id,
+    )) as [IngestOutcome, CommentStatus];
+    return { outcome, status };
+  }
+
+  /** Applies a decision atomically with its history entry, author history and queue indexes. */
+  async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string }> {
+    const { site, commentId, decision } = input;
+    const [outcome, previous] = (await this.redis.eval(
+      APPLY,
+      4,
+      this.keys.comment(site, commentId),
+      this.keys.history(site, commentId),
+      this.keys.authorDecisions(site, input.authorId),
+      this.keys.stats(site),
+      input.mode,
+      decision.bodyHash,
+      JSON.stringify(decision),
+      decision.status,
+      JSON.stringify(input.history),
+      JSON.stringify(input.authorEntry),
+      JSON.stringify(input.indexes),
+      commentId,
+      decision.decidedAt,
+    )) as [ApplyOutcome, string];
+    return { outcome, previous };
+  }
+
+  async get(site: string, id: string): Promise<CommentRecord | null> {
+    const [hash, history] = await Promise.all([
+      this.redis.hgetall(this.keys.comment(site, id)),
+      this.redis.lrange(this.keys.history(site, id), 0, -1),
+    ]);
+    return hash.comment ? toRecord(site, hash, history) : null;
+  }
+
+  /** Several records at once (missing ones are skipped), without history. */
+  async getMany(site: string, ids: readonly string[]): Promise<CommentRecord[]> {
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.keys.comment(site, id));
+    const results = (await pipe.exec()) ?? [];
+    return results.flatMap(([err, hash]) => {
+      const h = hash as Record<string, string>;
+      return !err && h?.comment ? [toRecord(site, h, [])] : [];
+    });
+  }
+
+  /** The last `limit` comment ids on an article, oldest first, received before `beforeMs`. */
+  async recentOnArticle(site: string, articleId: string, beforeMs: number, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const ids = await this.redis.zrevrangebyscore(this.keys.articleComments(site, articleId), `(${beforeMs}`, '-inf', 'LIMIT', 0, limit);
+    return ids.reverse();
+  }
+
+  async authorHistory(site: string, authorId: string, limit = 50): Promise<AuthorHistoryEntry[]> {
+    const items = await this.redis.lrange(this.keys.authorDecisions(site, authorId), 0, limit - 1);
+    return items.map((s) => JSON.parse(s) as AuthorHistoryEntry);
+  }
+
+  /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
+  async countRepeats(site: string, fingerprint: string, commentId: string, windowSeconds: number): Promise<number> {
+    const key = this.keys.textPosts(site, fingerprint);
+    const [, , [, count]] = (await this.redis.multi().sadd(key, commentId).expire(key, windowSeconds).scard(key).exec()) as [unknown, unknown, [unknown, number]];
+    return Math.max(0, count - 1);
+  }
+
+  /** Decision counts by status since the store began. */
+  async stats(site: string): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.keys.stats(site));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+}
+
+function toRecord(site: string, h: Record<string, string>, history: string[]): CommentRecord {
+  return {
+    site,
+    comment: JSON.parse(h.comment) as CommentInput,
+    bodyHash: h.bodyHash,
+    status: h.status as CommentStatus,
+    decision: h.decision ? (JSON.parse(h.decision) as Decision) : undefined,
+    moderatedBodyHash: h.moderated || undefined,
+    receivedAt: h.receivedAt,
+    updatedAt: h.updatedAt,
+    history: history.map((s) => JSON.parse(s) as HistoryEntry),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Process entry: `--role all` (default: API and workers in one process), `--role api` or
+ * `--role worker` (scale workers out). Loads the config, makes sure Redis answers, starts the
+ * roles, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import http from 'node:http';
+import express from 'express';
+import { ConfigError, loadConfig } from '../config';
+import { Runtime } from './container';
+import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
+import { opsRoutes } from './api/routes/ops';
+import { createLogger } from './logger';
+
+type Role = 'all' | 'api' | 'worker';
+
+function parseRole(argv: string[]): Role {
+  const i = argv.indexOf('--role');
+  const role = (i >= 0 ? argv[i + 1] : 'all') as Role;
+  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError(`--role must be all, api or worker (got "${role}")`);
+  return role;
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+  });
+}
+
+async function main(): Promise<void> {
+  const role = parseRole(process.argv.slice(2));
+  const config = loadConfig({ env: process.env });
+  const logger = createLogger(config.logLevel, { role });
+
+  let localRedis: LocalRedis | null = null;
+  if (!(await redisAnswers(config.redis.url))) {
+    if (config.redis.startLocal && config.env !== 'production') localRedis = await startLocalRedis(config.redis.url);
+    if (!localRedis) {
+      throw new ConfigError(
+        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours.`,
+      );
+    }
+    logger.warn({ url: config.redis.url }, 'started a private, non-persistent redis-server for local use; it stops with this process');
+  }
+
+  const runtime = await Runtime.create({ config, logger, env: process.env });
+  const servers: http.Server[] = [];
+  if (role !== 'worker') {
+    const server = http.createServer(runtime.createApp());
+    const port = await listen(server, config.http.port, config.http.host);
+    servers.push(server);
+    logger.info({ port }, `API listening on http://${config.http.host}:${port}`);
+  }
+  if (role !== 'api') {
+    runtime.startWorkers();
+    logger.info({ concurrency: config.worker.concurrency }, 'workers started');
+    if (role === 'worker') {
+      const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry));
+      const server = http.createServer(ops);
+      const port = await listen(server, config.worker.metricsPort, config.http.host);
+      servers.push(server);
+      logger.info({ port }, 'worker health and metrics listening');
+    }
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing jobs in flight');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 30_000).unref();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await runtime.close();
+    localRedis?.stop();
+    clearTimeout(force);
+    logger.info('stopped');
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  const message = err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err);
+  process.stderr.write(`comment-moderation: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * The stored life of a comment: what was received, the current decision, and its history.
+ * Data only; the Redis store in src/infra keeps it.
+ */
+import { createHash } from 'node:crypto';
+import type { CommentInput, CommentStatus, Reason, ReasonCode, Scores } from './types';
+
+/** `auto` for the pipeline, otherwise the moderator's name. */
+export type DecidedBy = 'auto' | string;
+
+export interface Decision {
+  status: Exclude<CommentStatus, 'queued'>;
+  reasons: Reason[];
+  scores: Scores;
+  decidedBy: DecidedBy;
+  decidedAt: string;
+  /** Hash of the body this decision was made on. */
+  bodyHash: string;
+  modelVersion: string;
+  policyVersion: string;
+  provider: string;
+  timings: Record<string, number>;
+  /** Moderator's note, if any. */
+  note?: string;
+  /** Set while a moderator has escalated the item to a senior colleague. */
+  escalated?: boolean;
+}
+
+export type HistoryEvent = 'received' | 'edited' | 'decided' | 'moderated' | 'escalated';
+
+export interface HistoryEntry {
+  at: string;
+  event: HistoryEvent;
+  by: DecidedBy | 'cms';
+  from?: CommentStatus;
+  to?: CommentStatus;
+  bodyHash?: string;
+  codes?: ReasonCode[];
+  note?: string;
+}
+
+export interface CommentRecord {
+  site: string;
+  comment: CommentInput;
+  bodyHash: string;
+  status: CommentStatus;
+  decision?: Decision;
+  /** Body hash a moderator decided on; automatic runs never replace that decision. */
+  moderatedBodyHash?: string;
+  receivedAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+}
+
+/** Hash of a comment body: identifies a version of the comment (edits change it). */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 32);
+}
+
+/** Fingerprint of a text for repeat-post detection: case, punctuation and spacing ignored. */
+export function textFingerprint(body: string): string {
+  const canonical = body
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32);
+}

@@ -1,0 +1,38 @@
+/** Assembles a comment's conversation context from the stores, before the pure pipeline runs. */
+import type { ArticleStore } from '../infra/article-store';
+import type { CommentStore } from '../infra/comment-store';
+import { textFingerprint, type CommentRecord } from '../moderation/record';
+import type { ContextComment, ModerationContext } from '../moderation/types';
+
+export interface ContextDeps {
+  comments: CommentStore;
+  articles: ArticleStore;
+  /** How many earlier comments on the article to load. */
+  threadSize: number;
+  /** Window in which identical texts count as repeat posts. */
+  repeatWindowSeconds: number;
+  now: () => Date;
+}
+
+const asContext = (r: CommentRecord): ContextComment => ({ id: r.comment.id, body: r.comment.body, author: r.comment.author, status: r.status });
+
+export async function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
+  const { site, comment } = record;
+  const receivedMs = Date.parse(record.receivedAt);
+  const [article, parent, threadIds, authorHistory, repeatCount] = await Promise.all([
+    deps.articles.get(site, comment.articleId),
+    comment.parentId ? deps.comments.get(site, comment.parentId) : null,
+    deps.comments.recentOnArticle(site, comment.articleId, receivedMs, deps.threadSize + 1),
+    deps.comments.authorHistory(site, comment.author.id),
+    deps.comments.countRepeats(site, textFingerprint(comment.body), comment.id, deps.repeatWindowSeconds),
+  ]);
+  const thread = await deps.comments.getMany(site, threadIds.filter((id) => id !== comment.id).slice(-deps.threadSize));
+  return {
+    article: article ? { title: article.title, body: article.body } : undefined,
+    parent: parent ? asContext(parent) : undefined,
+    thread: thread.map(asContext),
+    authorHistory,
+    repeatCount,
+    now: deps.now().toISOString(),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The worker's job: judge one version of a comment, store the decision with its history, and
+ * queue the signed callback. Safe to run twice for the same job (BullMQ retries, stalled jobs).
+ */
+import type { CommentStore } from '../infra/comment-store';
+import type { Keys } from '../infra/keys';
+import { callbackJobId, type CallbackPayload, type CallbackQueue, type ModerationJobData } from '../infra/queues';
+import { flaggedIndexes } from './flagged-indexes';
+import { loadContext, type ContextDeps } from './load-context';
+import type { CommentRecord, Decision } from '../moderation/record';
+import { STATUS_OF_ACTION, type CommentInput, type ModerationContext, type Verdict } from '../moderation/types';
+
+/** The comment the job names does not exist: retrying cannot help. */
+export class MissingCommentError extends Error {
+  override name = 'MissingCommentError';
+}
+
+export interface ModerateDeps extends ContextDeps {
+  keys: Keys;
+  comments: CommentStore;
+  callbacks: CallbackQueue;
+  /** Runs the site's pipeline (classifier and policy chosen per site). */
+  judge: (site: string, comment: CommentInput, context: ModerationContext) => Promise<Verdict>;
+  /** Live-update hook (moderator page); failures here never fail the job. */
+  publish: (site: string, event: Record<string, unknown>) => Promise<void>;
+  /** Called once per decision stored, for metrics. */
+  onDecision?: (site: string, decision: Decision, record: CommentRecord) => void;
+}
+
+export type ModerateOutcome = 'applied' | 'stale' | 'moderated' | 'duplicate';
+
+export async function moderateComment(job: ModerationJobData, deps: ModerateDeps): Promise<ModerateOutcome> {
+  const record = await deps.comments.get(job.site, job.commentId);
+  if (!record) throw new MissingCommentError(`comment ${job.site}/${job.commentId} not found`);
+  if (record.bodyHash !== job.bodyHash) return 'stale';
+
+  let outcome: ModerateOutcome = 'duplicate';
+  let decision = record.decision;
+  if (record.status === 'queued') {
+    const context = await loadContext(record, deps);
+    const verdict = await deps.judge(job.site, record.comment, context);
+    decision = toDecision(verdict, job.bodyHash, deps.now());
+    const applied = await deps.comments.applyDecision({
+      site: job.site,
+      commentId: job.commentId,
+      mode: 'auto',
+      decision,
+      history: { at: decision.decidedAt, event: 'decided', by: 'auto', from: 'queued', to: decision.status, bodyHash: job.bodyHash, codes: decision.reasons.map((r) => r.code) },
+      authorEntry: {
+        commentId: job.commentId,
+        status: decision.status,
+        codes: decision.reasons.map((r) => r.code),
+        targetAuthorId: context.parent?.author?.id,
+        articleId: record.comment.articleId,
+        at: decision.decidedAt,
+      },
+      authorId: record.comment.author.id,
+      indexes: flaggedIndexes(deps.keys, record, decision),
+    });
+    outcome = applied.outcome === 'missing' ? 'stale' : applied.outcome;
+    if (outcome === 'applied') deps.onDecision?.(job.site, decision, record);
+    else decision = (await deps.comments.get(job.site, job.commentId))?.decision;
+  }
+
+  // Queue the callback for the automatic decision of this version, also on a retried job whose
+  // earlier run stored the decision but failed before queueing (the job id makes it idempotent).
+  if (decision && decision.decidedBy === 'auto' && decision.bodyHash === job.bodyHash) {
+    const payload = callbackPayload(job.site, record.comment, decision);
+    await deps.callbacks.add({ site: job.site, payload }, callbackJobId(payload));
+    if (outcome === 'applied') await deps.publish(job.site, { type: 'decided', id: job.commentId, status: decision.status, decidedBy: 'auto' }).catch(() => undefined);
+  } else if (outcome !== 'stale') {
+    outcome = 'moderated';
+  }
+  return outcome;
+}
+
+function toDecision(verdict: Verdict, hash: string, now: Date): Decision {
+  return {
+    status: STATUS_OF_ACTION[verdict.action],
+    reasons: verdict.reasons,
+    scores: verdict.scores,
+    decidedBy: 'auto',
+    decidedAt: now.toISOString(),
+    bodyHash: hash,
+    modelVersion: verdict.modelVersion,
+    policyVersion: verdict.policyVersion,
+    provider: verdict.provider,
+    timings: verdict.timings,
+  };
+}
+
+/** The signed body a CMS receives after any decision, automatic or by a moderator. */
+export function callbackPayload(site: string, comment: CommentInput, decision: Decision): CallbackPayload {
+  return {
+    type: 'comment.moderated',
+    site,
+    comment: { id: comment.id, articleId: comment.articleId },
+    status: decision.status,
+    reasons: decision.reasons.map(({ code, score, message }) => ({ code, score, message })),
+    decidedBy: decision.decidedBy,
+    decidedAt: decision.decidedAt,
+  };
+}

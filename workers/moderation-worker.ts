@@ -1,0 +1,51 @@
+/**
+ * BullMQ entry point for moderation jobs: validates the job, runs `moderateComment`, and tells
+ * BullMQ which failures are permanent (no retry) and which are transient (retry with backoff).
+ */
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { z } from 'zod';
+import type { Keys } from '../src/infra/keys';
+import type { Metrics } from '../src/infra/metrics';
+import type { ModerationJobData } from '../src/infra/queues';
+import type { Logger } from '../src/logger';
+import { MissingCommentError, moderateComment, type ModerateDeps } from '../src/use-cases/moderate-comment';
+
+const JobData = z.strictObject({ site: z.string().min(1), commentId: z.string().min(1), bodyHash: z.string().regex(/^[0-9a-f]{32}$/) });
+
+export interface ModerationWorkerOptions {
+  connection: ConnectionOptions;
+  keys: Keys;
+  concurrency: number;
+  logger: Logger;
+  metrics: Metrics;
+  deps: ModerateDeps;
+}
+
+export function startModerationWorker(opts: ModerationWorkerOptions): Worker<ModerationJobData> {
+  const worker = new Worker<ModerationJobData>(
+    opts.keys.moderationQueue,
+    async (job) => {
+      const parsed = JobData.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`malformed moderation job: ${parsed.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`);
+      const end = opts.metrics.jobDuration.startTimer({ site: parsed.data.site });
+      try {
+        return await moderateComment(parsed.data, opts.deps);
+      } catch (err) {
+        if (err instanceof MissingCommentError) throw new UnrecoverableError(err.message);
+        throw err;
+      } finally {
+        end();
+      }
+    },
+    { connection: opts.connection, prefix: opts.keys.prefix, concurrency: opts.concurrency, maxStalledCount: 2 },
+  );
+  worker.on('completed', (job, outcome) => opts.logger.debug({ jobId: job.id, commentId: job.data.commentId, site: job.data.site, outcome }, 'moderation job done'));
+  worker.on('failed', (job, err) =>
+    opts.logger[job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn'](
+      { jobId: job?.id, commentId: job?.data?.commentId, site: job?.data?.site, attempts: job?.attemptsMade, err },
+      'moderation job failed',
+    ),
+  );
+  worker.on('error', (err) => opts.logger.error({ err }, 'moderation worker error'));
+  return worker;
+}
