@@ -46,7 +46,23 @@ async function apiIsUp(): Promise<boolean> {
   }
 }
 
-const describeError = (status: number, body: unknown) => `HTTP ${status} ${JSON.stringify(body) ?? ''}`.slice(0, 120);
+/** Waits (up to 15 s) for /readyz, e.g. while a fresh `npm start` connects to Redis; returns the last problem. */
+async function waitUntilReady(): Promise<string | null> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await fetch(`${API_URL}/readyz`, { signal: AbortSignal.timeout(3_000) }).catch(() => null);
+    if (res && (res.ok || res.status === 404)) return null;
+    const problem = res ? `HTTP ${res.status} ${(await res.text()).slice(0, 200)}` : 'no answer';
+    if (Date.now() > deadline) return problem;
+    await sleep(500);
+  }
+}
+
+/** "HTTP 422 invalid_request: body: must not be empty" from an error response's `{error: {code, message}}`. */
+function describeError(status: number, body: unknown): string {
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return [`HTTP ${status}`, error?.code, error?.message].filter(Boolean).join(' ');
+}
 
 /** Sends every article and its comments in order; returns the comments keyed by the id sent. */
 async function sendFixtures(client: CmsClient, fixtures: SeedFixture[]): Promise<Map<string, Tracked>> {
@@ -132,11 +148,15 @@ function printReport(fixtures: SeedFixture[], tracked: Map<string, Tracked>, rec
     }
     const rows = comments.map((c) => {
       const t = tracked.get(sentId(c.id))!;
-      const status = t.error ?? t.decision?.status ?? 'NO DECISION';
+      const status = t.error ? `REFUSED (${t.error.split(' ').slice(0, 2).join(' ')})` : (t.decision?.status ?? 'NO DECISION');
       const reasons = t.decision ? t.decision.codes.join(',') || '-' : '';
       return [t.fixtureId, t.author, excerpt(t.body), status, reasons, callbackCell(receiver, t.id)];
     });
     console.log(table(['comment', 'author', 'text', 'status', 'reasons', 'callback'], rows));
+    for (const c of comments) {
+      const t = tracked.get(sentId(c.id))!;
+      if (t.error) console.log(`  ${t.fixtureId}: ${t.error}`);
+    }
   }
 }
 
@@ -145,6 +165,11 @@ async function main(): Promise<number> {
   if (!(await apiIsUp())) {
     console.error(`The API is not reachable at ${API_URL}. Start the service first (\`npm start\`), or set API_URL.`);
     return 2;
+  }
+  const notReady = await waitUntilReady();
+  if (notReady) {
+    console.error(`The API at ${API_URL} answers but is not ready (${notReady}). Check the service's log (is Redis up?).`);
+    return 1;
   }
   let receiver: CallbackReceiver;
   try {
@@ -162,16 +187,19 @@ async function main(): Promise<number> {
     printReport(fixtures, tracked, receiver);
 
     const all = [...tracked.values()];
-    const undecided = all.filter((t) => !t.decision);
+    const refused = all.filter((t) => t.error);
+    const undecided = all.filter((t) => !t.error && !t.decision);
     const badSignatures = receiver.received.filter((r) => !r.verification.ok);
     const noCallback = all.filter((t) => t.decision && callbacksFor(receiver, t.id).length === 0);
-    console.log(`\n${all.length - undecided.length}/${all.length} comments decided; ${receiver.received.length} callbacks received.`);
+    const decided = all.filter((t) => t.decision).length;
+    console.log(`\n${decided}/${all.length} comments decided; ${receiver.received.length} callbacks received.`);
     if (noCallback.length > 0) {
       console.warn(`${noCallback.length} decided comment(s) got no callback: is the site's callbackUrl ${receiver.url}?`);
     }
     if (badSignatures.length > 0) console.error(`${badSignatures.length} callback(s) failed signature verification.`);
     if (undecided.length > 0) console.error(`${undecided.length} comment(s) got no decision: ${undecided.map((t) => t.fixtureId).join(', ')}.`);
-    return undecided.length > 0 || badSignatures.length > 0 ? 1 : 0;
+    if (refused.length > 0) console.error(`${refused.length} comment(s) were refused by the API (see the lines under the tables).`);
+    return undecided.length + refused.length + badSignatures.length > 0 ? 1 : 0;
   } finally {
     await receiver.close();
   }
