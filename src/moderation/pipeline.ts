@@ -1,54 +1,51 @@
 /**
- * The moderation pipeline: classify the comment, then let the policy turn scores into a verdict.
- * Pure: everything it needs arrives in `comment`, `context` and `deps`.
- *
- * (Backbone version. The conversation issue replaces the body with ordered phases:
- * normalise → classify → targeting → relevance → spam → policy.)
+ * The moderation pipeline: runs the ordered phases (./phases/index.ts) over one comment and its conversation
+ * and returns the verdict. Pure: everything it needs arrives in `comment`, `context` and `deps`.
  */
-import type { Policy } from '../../config/policy-schema';
-import type { Classifier, CommentInput, ModerationContext, Reason, ReasonCode, Category, Verdict, Action } from './types';
+import type { EffectivePolicy, Policy } from '../../config/policy-schema';
+import type { Classifier, CommentInput, ModerationContext, Verdict } from './types';
+import { compilePolicy, type CompiledPolicy } from './compile-policy';
+import { PHASES } from './phases';
+import type { Phase, PhaseState } from './phases/phase';
 
 export interface PipelineDeps {
   classifier: Classifier;
-  policy: Policy;
+  /** The site's policy, ideally `resolvePolicy(global, site.policy)` computed once; it is compiled once and cached. */
+  policy: Policy | EffectivePolicy;
+  /** A precompiled policy (`compilePolicy(policy)`); when given, `policy` is only used for its identity. */
+  compiled?: CompiledPolicy;
+  /** Replaces the default phase list (tests, experiments). */
+  phases?: readonly Phase[];
 }
 
-const CODE_OF: Record<Category, ReasonCode> = {
-  toxicity: 'TOXICITY',
-  insult: 'INSULT',
-  threat: 'THREAT',
-  identityAttack: 'IDENTITY_ATTACK',
-  profanity: 'PROFANITY',
-  harassment: 'HARASSMENT',
-  offTopic: 'OFF_TOPIC',
-  spam: 'SPAM',
-};
-
+/**
+ * Moderates one comment. Promises: `scores` holds the classifier's categories plus `harassment`, `offTopic`
+ * and `spam`; every flag or reject carries at least one reason (code, score, message, spans into the body);
+ * `timings` has milliseconds per phase and `total`. Rejects only if the classifier does.
+ */
 export async function moderate(comment: CommentInput, context: ModerationContext, deps: PipelineDeps): Promise<Verdict> {
   const started = performance.now();
-  const result = await deps.classifier.classify({ text: comment.body });
-  const classifyMs = performance.now() - started;
-  const reasons: Reason[] = [];
-  let action: Action = 'approve';
-  for (const [category, score] of Object.entries(result.scores) as Array<[Category, number]>) {
-    const t = deps.policy.thresholds[category];
-    if (!t || score < t.flag) continue;
-    const verdict: Action = score >= t.reject ? 'reject' : 'flag';
-    if (verdict === 'reject' || action === 'approve') action = verdict;
-    reasons.push({ code: CODE_OF[category], score, message: `${category} score ${score.toFixed(2)}`, spans: result.spans[category] ?? [] });
+  const policy = deps.compiled ?? compilePolicy(deps.policy);
+  let state: PhaseState = { tokens: [], scores: {}, findings: [] };
+  const timings: Record<string, number> = {};
+  for (const phase of deps.phases ?? PHASES) {
+    const t0 = performance.now();
+    const out = await phase.run({ comment, context, policy, classifier: deps.classifier, state });
+    timings[phase.name] = performance.now() - t0;
+    state = { ...state, ...out, findings: out.findings && out.findings !== state.findings ? [...state.findings, ...out.findings] : state.findings };
+    if (state.decision) break;
   }
-  if (deps.policy.premoderation && action === 'approve') {
-    action = 'flag';
-    reasons.push({ code: 'PREMODERATION', score: 1, message: 'Site pre-moderates every comment', spans: [] });
-  }
-  void context;
+  timings.total = performance.now() - started;
+  const decision = state.decision ?? { action: 'approve', reasons: [] };
+  const target = state.target && (state.target.authorId || state.target.name) ? { authorId: state.target.authorId, name: state.target.name } : undefined;
   return {
-    action,
-    reasons,
-    scores: result.scores,
-    provider: result.provider,
-    modelVersion: result.modelVersion,
-    policyVersion: deps.policy.version,
-    timings: { classify: classifyMs, total: performance.now() - started },
+    action: decision.action,
+    reasons: decision.reasons,
+    scores: { harassment: 0, offTopic: 0, spam: 0, ...state.scores },
+    provider: state.classification?.provider ?? deps.classifier.name,
+    modelVersion: state.classification?.modelVersion ?? deps.classifier.version,
+    policyVersion: policy.policy.version,
+    timings,
+    ...(target ? { target } : {}),
   };
 }

@@ -96,7 +96,10 @@ export interface AuthorHistoryEntry {
  * runs (by the worker from Redis, by the CLI from its input line), so analyzers stay pure.
  */
 export interface ModerationContext {
-  article?: { title: string; body: string };
+  /** Added by the conversation issue: site id, passed to the classifier (quota decisions). Optional. */
+  site?: string;
+  /** `url` (optional, added by the conversation issue) lets the spam analyzer tell the site's own links apart. */
+  article?: { title: string; body: string; url?: string };
   parent?: ContextComment;
   /** Earlier comments on the same article, oldest first. */
   thread: ContextComment[];
@@ -140,4 +143,9 @@ export interface Verdict {
   policyVersion: string;
   /** Milliseconds spent per phase, for diagnosis. */
   timings: Record<string, number>;
+  /**
+   * Added by the conversation issue: the participant the comment is aimed at, when known. The worker
+   * stores `target.authorId` as the history entry's `targetAuthorId` (repeated-targeting checks).
+   */
+  target?: { authorId?: string; name?: string };
 }

@@ -1,0 +1,36 @@
+/**
+ * Asks the classifier (local model or a provider) for per-category scores and spans, and turns the
+ * categories it owns into findings with a quotation a moderator can read.
+ */
+import type { Category } from '../types';
+import { quote } from '../text/tokens';
+import type { Finding, Phase } from './phase';
+
+/** Categories taken from the classifier as they are; harassment is refined by the targeting phase. */
+const OWN: Array<[Category, Finding['code'], string]> = [
+  ['toxicity', 'TOXICITY', 'Toxic language'],
+  ['insult', 'INSULT', 'Insult'],
+  ['threat', 'THREAT', 'Threat'],
+  ['identityAttack', 'IDENTITY_ATTACK', 'Attack on an identity group'],
+  ['profanity', 'PROFANITY', 'Profanity'],
+];
+
+export const classifyPhase: Phase = {
+  name: 'classify',
+  async run({ comment, context, classifier }) {
+    const classification = await classifier.classify({ text: comment.body, site: context.site });
+    const scores = { ...classification.scores };
+    delete scores.offTopic;
+    delete scores.spam;
+    delete scores.harassment;
+    const findings: Finding[] = [];
+    for (const [category, code, label] of OWN) {
+      const score = scores[category];
+      if (score === undefined) continue;
+      const spans = classification.spans[category] ?? [];
+      const q = quote(comment.body, spans);
+      findings.push({ category, code, score, spans, message: `${label} (${score.toFixed(2)})${q ? `: ${q}` : ''}` });
+    }
+    return { classification, scores, findings };
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * Off-topic: relevance of the comment to its article and conversation (parent, recent comments), weighted
+ * by how specific each word is. Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
+ */
+import { scoreRelevance } from '../relevance/score';
+import { spanOf } from '../text/tokens';
+import type { Phase } from './phase';
+
+export const relevancePhase: Phase = {
+  name: 'relevance',
+  run({ comment, context, policy, state }) {
+    const conversation = {
+      title: context.article?.title,
+      body: context.article?.body,
+      parent: context.parent?.body,
+      thread: context.thread.map((c) => c.body),
+    };
+    const r = scoreRelevance(comment.body, state.tokens, conversation, policy.policy.relevance);
+    const spans = r.unmatched.slice(0, 5).map((t) => spanOf(state.tokens, t.index, t.index + 1));
+    const shared = r.matched.length ? `: ${r.matched.slice(0, 4).join(', ')}` : '';
+    const message = `Little in common with ${r.comparedWith} (${r.matched.length} of ${r.contentWords} content words shared${shared})`;
+    return {
+      scores: { ...state.scores, offTopic: r.offTopic },
+      findings: [{ category: 'offTopic', code: 'OFF_TOPIC', score: r.offTopic, spans, message }],
+    };
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * Who a comment addresses: an @mention of a participant, a reply to the parent's author, a participant named
+ * in the text, or a reader addressed as "you". Pure function of the comment, its tokens and the context.
+ */
+import type { Author, CommentInput, ModerationContext } from '../types';
+import type { Token } from '../text/tokens';
+import type { Target } from './phase';
+
+const SECOND_PERSON = new Set(['you', 'your', 'youre', 'yours', 'yourself', 'u', 'ur', 'ya', 'yall', 'thou']);
+const MENTION = /@([\p{L}\p{N}_.-]+(?:[ \u00a0]\p{Lu}[\p{L}\p{N}_-]*)?)/gu;
+
+/** Finds the most likely addressee, or undefined when the comment addresses nobody in particular. */
+export function findTarget(comment: CommentInput, tokens: readonly Token[], context: ModerationContext): Target | undefined {
+  const participants = participantsOf(context, comment.author.id);
+  const parentAuthor = context.parent?.author;
+  for (const m of comment.body.matchAll(MENTION)) {
+    const raw = m[1].replace(/[.,_-]+$/, '');
+    const known = participants.find((p) => p.name && (raw.toLowerCase().startsWith(p.name.toLowerCase()) || p.name.toLowerCase() === raw.split(/\s/)[0].toLowerCase()));
+    if (known) return { authorId: known.id, name: known.name, strength: 1, how: `mentions @${known.name}` };
+    return { name: raw.split(/\s/)[0], strength: 0.9, how: `mentions @${raw.split(/\s/)[0]}` };
+  }
+  const secondPerson = tokens.some((t) => SECOND_PERSON.has(t.norm));
+  if (parentAuthor && parentAuthor.id !== comment.author.id) {
+    const who = parentAuthor.name ?? 'another reader';
+    return secondPerson
+      ? { authorId: parentAuthor.id, name: parentAuthor.name, strength: 0.9, how: `reply to ${who}, addressed as "you"` }
+      : { authorId: parentAuthor.id, name: parentAuthor.name, strength: 0.5, how: `reply to ${who}` };
+  }
+  const text = comment.body.toLowerCase();
+  const named = participants.find((p) => p.name && p.name.length >= 3 && new RegExp(`\\b${escape(p.name.toLowerCase())}\\b`).test(text));
+  if (named) return { authorId: named.id, name: named.name, strength: 0.7, how: `names ${named.name}, a participant` };
+  if (secondPerson) return { strength: 0.6, how: 'addresses a reader as "you"' };
+  return undefined;
+}
+
+/** Authors of the parent and the thread, most recent first, excluding the commenter. */
+function participantsOf(context: ModerationContext, self: string): Author[] {
+  const seen = new Map<string, Author>();
+  const all = [context.parent?.author, ...[...context.thread].reverse().map((c) => c.author)];
+  for (const a of all) if (a && a.id !== self && !seen.has(a.id)) seen.set(a.id, a);
+  return [...seen.values()];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
