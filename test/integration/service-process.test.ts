@@ -1,0 +1,86 @@
+/**
+ * The service as a user runs it (`npm start`: one process, API + workers): the seed articles and
+ * their real comment sections go in through signed webhooks, each comment reaches a stored
+ * decision and a signed callback, and SIGTERM stops the process cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CmsClient } from '../../src/client/cms-client';
+import { startCallbackReceiver, type CallbackReceiver } from '../../src/client/callback-receiver';
+import { loadSeedFixtures } from '../fixtures/seeds';
+import { deleteKeys, REDIS_URL, uniquePrefix, waitFor } from './harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SECRET = 'process-test-secret';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let child: ChildProcess;
+let receiver: CallbackReceiver;
+let output = '';
+const prefix = uniquePrefix('process');
+
+beforeAll(async () => {
+  receiver = await startCallbackReceiver({ secrets: [SECRET] });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'svc-'));
+  const configFile = path.join(dir, 'sites.json');
+  writeFileSync(configFile, JSON.stringify({ sites: [{ id: 'demo', webhookSecrets: [SECRET], callbackUrl: receiver.url }] }));
+  const port = await freePort();
+  child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, CONFIG_FILE: configFile, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_PREFIX: prefix, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, 20_000, `service to start:\n${output}`);
+  (global as Record<string, unknown>).baseUrl = `http://127.0.0.1:${port}`;
+}, 30_000);
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  await receiver.close();
+  await deleteKeys(prefix);
+});
+
+it('moderates every seed comment and calls the CMS back, signed', async () => {
+  const client = new CmsClient({ baseUrl: (global as Record<string, string>).baseUrl, site: 'demo', secret: SECRET });
+  const fixtures = loadSeedFixtures();
+  const ids: string[] = [];
+  for (const f of fixtures) {
+    const { id: articleId, ...article } = f.article;
+    expect((await client.putArticle(articleId, article)).status).toBe(201);
+    for (const c of f.comments) {
+      expect((await client.postComment(c)).status).toBe(202);
+      ids.push(c.id);
+    }
+  }
+  expect(ids.length).toBeGreaterThanOrEqual(5);
+  for (const id of ids) {
+    const view = await waitFor(async () => {
+      const r = await client.getComment(id);
+      return r.body.status !== 'queued' ? r.body : undefined;
+    }, 20_000, `decision for ${id}`);
+    expect(['approved', 'flagged', 'rejected']).toContain(view.status);
+  }
+  await waitFor(() => (new Set(receiver.received.map((r) => r.payload?.comment.id)).size >= ids.length ? true : undefined), 20_000, 'callbacks');
+  expect(receiver.received.every((r) => r.verification.ok)).toBe(true);
+  expect(new Set(receiver.received.map((r) => r.payload!.comment.id))).toEqual(new Set(ids));
+}, 60_000);
+
+it('stops cleanly on SIGTERM', async () => {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(output).toContain('stopped');
+}, 40_000);
