@@ -120,6 +120,17 @@ describe('FallbackClassifier, perspective mode', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('falls back when the limiter fails or hangs (Redis down), instead of stalling the queue', async () => {
+    const broken = { acquire: () => Promise.reject(new Error('Connection is closed.')), penalize: async () => undefined };
+    expect((await setup({ limiter: broken }).classifier.classify({ text: 'hello' })).provider).toBe('local (perspective unavailable: rate limiter error)');
+    const hanging = { acquire: () => new Promise<never>(() => undefined), penalize: async () => undefined };
+    const started = Date.now();
+    const result = await setup({ limiter: hanging, maxWaitMs: 200 }).classifier.classify({ text: 'hello' });
+    expect(result.provider).toBe('local (perspective unavailable: rate limiter error)');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('opens the circuit after repeated failures, stops calling, and closes after the cool-down', async () => {
     fake.reply = () => INTERNAL_500;
     const { classifier, breaker } = setup();

@@ -32,6 +32,9 @@ export interface FallbackClassifierOptions {
   logger: Logger;
 }
 
+/** How much longer than its budget a limiter call may take (Redis round trips) before we give up on it. */
+const LIMITER_SLACK_MS = 1_000;
+
 type Attempt = { ok: true; result: ClassifierResult } | { ok: false; error: PerspectiveError };
 
 export class FallbackClassifier implements Classifier {
@@ -82,7 +85,8 @@ export class FallbackClassifier implements Classifier {
       if (!breaker.allow()) return fail('circuit-open', 'perspective: circuit open');
       let granted: boolean;
       try {
-        granted = (await limiter.acquire(Math.max(0, deadline - performance.now()))).granted;
+        const budget = Math.max(0, deadline - performance.now());
+        granted = (await bounded(limiter.acquire(budget), budget + LIMITER_SLACK_MS)).granted;
       } catch (err) {
         breaker.release();
         return fail('limiter-error', `perspective: rate limiter failed: ${(err as Error).message}`);
@@ -118,7 +122,7 @@ export class FallbackClassifier implements Classifier {
     const exponential = backoffInitialMs * 2 ** Math.min(this.rateLimitedInARow - 1, 20);
     const ms = Math.min(backoffMaxMs, error.retryAfterMs ?? exponential);
     try {
-      await limiter.penalize(ms);
+      await bounded(limiter.penalize(ms), LIMITER_SLACK_MS);
     } catch {
       // The limiter is down; acquire() will fail too and the local model decides.
     }
@@ -128,6 +132,15 @@ export class FallbackClassifier implements Classifier {
     const level = SYSTEMIC.has(error.kind) || error.kind === 'rate-limited' ? 'warn' : 'debug';
     this.options.logger[level]({ kind: error.kind, httpStatus: error.httpStatus }, error.message);
   }
+}
+
+/** Rejects if `p` has not settled within `ms` (a worker's Redis connection may queue commands forever). */
+function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function fail(kind: PerspectiveError['kind'], message: string): Attempt {
