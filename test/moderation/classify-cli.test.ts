@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs the CLI as `npm run --silent classify` does (tsx), returning stdout lines. */
+function classify(lines: string[]): { out: Array<Record<string, any>>; raw: string; status: number | null } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/cli/classify.ts')], {
+    input: lines.join('\n') + '\n',
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+  return { out: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), raw: r.stdout, status: r.status };
+}
+
+const article = { title: 'NATO has no plans to deploy troops to Ukraine', body: 'Stoltenberg said NATO has no plans to deploy troops to Ukraine; Russia gained ground.' };
+
+describe('classify CLI', () => {
+  const { out, raw, status } = classify([
+    JSON.stringify({ id: 'ok-1', body: 'Agreed.', article }),
+    '{not json',
+    JSON.stringify({ body: 'no id here' }),
+    JSON.stringify({ id: 'bad-thread', body: 'x', thread: 'not a list' }),
+    '',
+    JSON.stringify({ id: 'ok-2', body: '@John, saying you are a pussy.', parent: { body: 'Please clarify?' }, thread: ['Please clarify?'] }),
+    JSON.stringify([1, 2]),
+  ]);
+
+  it('writes exactly one JSON line per input line, in order, and nothing else', () => {
+    expect(status).toBe(0);
+    expect(raw.split('\n').filter(Boolean)).toHaveLength(7);
+    expect(out.map((o) => o.id)).toEqual(['ok-1', undefined, undefined, 'bad-thread', undefined, 'ok-2', undefined]);
+  });
+
+  it('reports bad lines as error objects and keeps going', () => {
+    expect(out[1]).toEqual({ error: 'invalid JSON' });
+    expect(out[2].error).toMatch(/^id: /);
+    expect(out[3]).toEqual({ id: 'bad-thread', error: expect.stringMatching(/^thread: /) });
+    expect(out[4]).toEqual({ error: 'empty line' });
+    expect(out[6].error).toMatch(/expected object/);
+  });
+
+  it('outputs every score, the action and reasons with code, score and spans', () => {
+    expect(Object.keys(out[0].scores)).toEqual(expect.arrayContaining(['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic']));
+    expect(out[0]).toMatchObject({ action: 'approve', reasons: [] });
+    expect(out[5].action).not.toBe('approve');
+    expect(out[5].reasons[0]).toEqual(expect.objectContaining({ code: expect.any(String), score: expect.any(Number), spans: expect.any(Array) }));
+  });
+});
