@@ -31,6 +31,9 @@ COPY package.json ./
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY --from=build /app/models ./models
+# Code that finds the model relative to its own file (`../../models` from src/classifier) looks in
+# dist/models once compiled: point that at the one copy.
+RUN ln -s ../models dist/models
 # Files stay root-owned and read-only for the app; it runs as the image's unprivileged `node` user.
 USER node
 EXPOSE 3000 9100

@@ -25,6 +25,7 @@ const CALLBACK_GRACE_MS = 5_000;
 
 const sentId = (fixtureId: string) => (RUN_ID ? `${fixtureId}-${RUN_ID}` : fixtureId);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const startedAt = Date.now();
 
 /** One comment as sent: what the API said, and the decision once known. */
 interface Tracked {
@@ -35,6 +36,8 @@ interface Tracked {
   /** Why the API did not accept it, if it did not. */
   error?: string;
   decision?: { status: string; codes: string[] };
+  /** Decided before this run started (the same ids were sent before): no new callback will come. */
+  decidedEarlier?: boolean;
 }
 
 async function apiIsUp(): Promise<boolean> {
@@ -109,20 +112,23 @@ async function waitForDecisions(client: CmsClient, tracked: Map<string, Tracked>
       }
       const view = res.ok ? (res.body as CommentView) : undefined;
       const callback = callbacksFor(receiver, t.id).find((r) => r.verification.ok)?.payload;
-      if (view && view.status !== 'queued') t.decision = { status: view.status, codes: view.reasons.map((r) => r.code) };
+      if (view && view.status !== 'queued') {
+        t.decision = { status: view.status, codes: view.reasons.map((r) => r.code) };
+        t.decidedEarlier = view.decidedAt !== null && Date.parse(view.decidedAt) < startedAt - 1_000;
+      }
       else if (callback) t.decision = { status: callback.status, codes: callback.reasons.map((r) => r.code) };
     }
     if (pending().length > 0) await sleep(500);
   }
   // Callbacks are delivered after the decision is stored: give the ones in flight a moment.
   const graceEnd = Math.min(deadline, Date.now() + CALLBACK_GRACE_MS);
-  const awaitingCallback = () => [...tracked.values()].some((t) => t.decision && callbacksFor(receiver, t.id).length === 0);
+  const awaitingCallback = () => [...tracked.values()].some((t) => t.decision && !t.decidedEarlier && callbacksFor(receiver, t.id).length === 0);
   while (awaitingCallback() && Date.now() < graceEnd) await sleep(200);
 }
 
-function callbackCell(receiver: CallbackReceiver, id: string): string {
-  const got = callbacksFor(receiver, id);
-  if (got.length === 0) return 'not received';
+function callbackCell(receiver: CallbackReceiver, t: Tracked): string {
+  const got = callbacksFor(receiver, t.id);
+  if (got.length === 0) return t.decidedEarlier ? 'none (decided in an earlier run)' : 'not received';
   const bad = got.find((r) => !r.verification.ok);
   if (bad && !bad.verification.ok) return `BAD SIGNATURE (${bad.verification.reason})`;
   return got.length === 1 ? 'verified' : `verified (x${got.length})`;
@@ -150,7 +156,7 @@ function printReport(fixtures: SeedFixture[], tracked: Map<string, Tracked>, rec
       const t = tracked.get(sentId(c.id))!;
       const status = t.error ? `REFUSED (${t.error.split(' ').slice(0, 2).join(' ')})` : (t.decision?.status ?? 'NO DECISION');
       const reasons = t.decision ? t.decision.codes.join(',') || '-' : '';
-      return [t.fixtureId, t.author, excerpt(t.body), status, reasons, callbackCell(receiver, t.id)];
+      return [t.fixtureId, t.author, excerpt(t.body), status, reasons, callbackCell(receiver, t)];
     });
     console.log(table(['comment', 'author', 'text', 'status', 'reasons', 'callback'], rows));
     for (const c of comments) {
@@ -190,9 +196,14 @@ async function main(): Promise<number> {
     const refused = all.filter((t) => t.error);
     const undecided = all.filter((t) => !t.error && !t.decision);
     const badSignatures = receiver.received.filter((r) => !r.verification.ok);
-    const noCallback = all.filter((t) => t.decision && callbacksFor(receiver, t.id).length === 0);
+    const noCallback = all.filter((t) => t.decision && !t.decidedEarlier && callbacksFor(receiver, t.id).length === 0);
     const decided = all.filter((t) => t.decision).length;
     console.log(`\n${decided}/${all.length} comments decided; ${receiver.received.length} callbacks received.`);
+    const earlier = all.filter((t) => t.decidedEarlier).length;
+    if (earlier > 0) console.log(`${earlier} comment(s) were already decided by an earlier run with the same ids (DEMO_RUN_ID="${RUN_ID}").`);
+    if (all.some((t) => t.decision?.codes.includes('REPEAT_POST'))) {
+      console.log('REPEAT_POST: earlier demo runs posted the same texts to this Redis; use a fresh REDIS_PREFIX for a clean run.');
+    }
     if (noCallback.length > 0) {
       console.warn(`${noCallback.length} decided comment(s) got no callback: is the site's callbackUrl ${receiver.url}?`);
     }
