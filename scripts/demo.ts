@@ -114,9 +114,8 @@ async function waitForDecisions(client: CmsClient, tracked: Map<string, Tracked>
       const callback = callbacksFor(receiver, t.id).find((r) => r.verification.ok)?.payload;
       if (view && view.status !== 'queued') {
         t.decision = { status: view.status, codes: view.reasons.map((r) => r.code) };
-        t.decidedEarlier = view.decidedAt !== null && Date.parse(view.decidedAt) < startedAt - 1_000;
-      }
-      else if (callback) t.decision = { status: callback.status, codes: callback.reasons.map((r) => r.code) };
+        t.decidedEarlier = Boolean(view.decidedAt) && Date.parse(view.decidedAt!) < startedAt - 1_000;
+      } else if (callback) t.decision = { status: callback.status, codes: callback.reasons.map((r) => r.code) };
     }
     if (pending().length > 0) await sleep(500);
   }
