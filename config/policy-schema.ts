@@ -24,7 +24,7 @@ export interface Threshold {
 
 /** Built-in thresholds: approve heated argument, flag abuse, reject only what is unmistakable. */
 export const DEFAULT_THRESHOLDS: Record<Category, Threshold> = {
-  toxicity: { flag: 0.9, reject: 1.01 },
+  toxicity: { flag: 0.97, reject: 1.01 },
   insult: { flag: 0.6, reject: 0.97 },
   threat: { flag: 0.5, reject: 0.9 },
   identityAttack: { flag: 0.6, reject: 0.95 },
@@ -41,7 +41,7 @@ export const DEFAULT_SETTINGS = {
   /** Authors whose recent decisions were mostly rejections get lower flag thresholds. */
   authorHistory: { recent: 20, minDecisions: 3, rejectRate: 0.5, thresholdFactor: 0.85 },
   /** Off-topic: how much specific vocabulary the comment must bring before it can be called off topic. */
-  relevance: { minContentWords: 4, specificMass: 18 },
+  relevance: { minContentWords: 4, specificMass: 18, shortReplyWords: 10, shortReplyFactor: 0.6 },
   /** Spam: domains links may point to freely; repeat counts that flag / reject as REPEAT_POST. */
   spam: { allowedDomains: [] as string[], repeatFlagAt: 2, repeatRejectAt: 6, minRepeatWords: 5 },
 };
@@ -69,7 +69,7 @@ export const PolicySchema = z.object({
     .object({ recent: z.number().int().min(1), minDecisions: z.number().int().min(1), rejectRate: Score, thresholdFactor: Score })
     .partial()
     .default({}),
-  relevance: z.object({ minContentWords: z.number().int().min(1), specificMass: z.number().positive() }).partial().default({}),
+  relevance: z.object({ minContentWords: z.number().int().min(1), specificMass: z.number().positive(), shortReplyWords: z.number().int().min(0), shortReplyFactor: Score }).partial().default({}),
   spam: z.object({
     allowedDomains: z.array(z.string()),
     repeatFlagAt: z.number().int().min(1),

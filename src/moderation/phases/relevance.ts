@@ -15,13 +15,17 @@ export const relevancePhase: Phase = {
       parent: context.parent?.body,
       thread: context.thread.map((c) => c.body),
     };
-    const r = scoreRelevance(comment.body, state.tokens, conversation, policy.policy.relevance);
+    const settings = policy.policy.relevance;
+    const r = scoreRelevance(comment.body, state.tokens, conversation, settings);
+    // A short reply is conversation with its parent ("Next year in Prizren"): judge it leniently.
+    const reply = (context.parent !== undefined || /(^|\s)@\w/.test(comment.body)) && r.contentWords < settings.shortReplyWords;
+    const offTopic = reply ? r.offTopic * settings.shortReplyFactor : r.offTopic;
     const spans = r.unmatched.slice(0, 5).map((t) => spanOf(state.tokens, t.index, t.index + 1));
     const shared = r.matched.length ? `: ${r.matched.slice(0, 4).join(', ')}` : '';
     const message = `Little in common with ${r.comparedWith} (${r.matched.length} of ${r.contentWords} content words shared${shared})`;
     return {
-      scores: { ...state.scores, offTopic: r.offTopic },
-      findings: [{ category: 'offTopic', code: 'OFF_TOPIC', score: r.offTopic, spans, message }],
+      scores: { ...state.scores, offTopic },
+      findings: [{ category: 'offTopic', code: 'OFF_TOPIC', score: offTopic, spans, message }],
     };
   },
 };

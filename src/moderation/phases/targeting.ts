@@ -12,14 +12,18 @@ import { findTarget } from './target';
 const ABUSE_CODES = new Set<ReasonCode>(['INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'TOXICITY']);
 /** Without an addressee, the classifier's harassment estimate counts only this much. */
 const UNTARGETED = 0.5;
+const ADDRESSED = 0.9;
+const CRUDE = 0.7;
 
 export const targetingPhase: Phase = {
   name: 'targeting',
   run({ comment, context, policy, state }) {
     const s = state.scores;
     const model = state.classification?.scores.harassment ?? 0;
-    const abuse = Math.max(s.insult ?? 0, s.threat ?? 0, s.identityAttack ?? 0, model);
     const target = findTarget(comment, state.tokens, context);
+    // Crude or toxic language counts as abuse only when explicitly addressed to someone ("@John … pussy").
+    const addressed = target && target.strength >= ADDRESSED ? CRUDE * Math.max(s.toxicity ?? 0, s.profanity ?? 0) : 0;
+    const abuse = Math.max(s.insult ?? 0, s.threat ?? 0, s.identityAttack ?? 0, model, addressed);
     const priors = target || abuse > 0 ? priorAbuse(comment, context, target, policy.policy) : [];
     const t = policy.policy.targeting;
     const boost = abuse >= t.minAbuse ? Math.min(t.maxBoost, t.stepPerPrior * priors.length) : 0;

@@ -16,7 +16,9 @@ export interface Conversation {
 }
 
 export interface RelevanceSettings {
+  /** Fewer distinct content words than this: too little to judge (offTopic 0). */
   minContentWords: number;
+  /** Specificity mass of unshared words at which the off-topic claim is ~63% confident. */
   specificMass: number;
 }
 
@@ -59,8 +61,18 @@ export function scoreRelevance(text: string, tokens: readonly Token[], conv: Con
   const judgeable = seen.size >= settings.minContentWords && model.size > 0;
   const specificMissing = total - found;
   const richness = Math.min(1, model.size / 15);
-  const offTopic = judgeable ? (1 - relevance) * (1 - Math.exp(-specificMissing / settings.specificMass)) * richness : 0;
+  // Off topic = little of the comment found in the conversation, little of the conversation's central terms found
+  // in the comment, and enough specific unshared vocabulary to be sure (long on-topic comments add words of their own).
+  const central = centralCoverage(model, seen);
+  const offTopic = judgeable ? (1 - relevance) * (1 - central) * (1 - Math.exp(-specificMissing / settings.specificMass)) * richness : 0;
   return { relevance, offTopic, contentWords: seen.size, matched, unmatched, comparedWith: model.describe };
+}
+
+/** Share of the conversation's central terms (most weighted × specific, top 10) that the comment mentions. */
+function centralCoverage(model: Model, comment: Map<string, Term>): number {
+  const top = [...model.weight].map(([s, w]) => [s, w * specificity(s)] as const).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const total = top.reduce((n, [, x]) => n + x, 0);
+  return total ? top.reduce((n, [s, x]) => n + (comment.has(s) ? x : 0), 0) / total : 0;
 }
 
 interface Model {
