@@ -6,13 +6,13 @@
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
-import { StandInClassifier } from '../classifier/stand-in-classifier';
+import { loadLocalClassifier } from '../classifier/local-classifier';
 import { compilePolicy } from '../moderation/compile-policy';
 import { classifyLine, RepeatCounter } from './classify-line';
 
 async function main(): Promise<void> {
   const policy = resolvePolicy(PolicySchema.parse({}));
-  const deps = { classifier: new StandInClassifier(), policy, compiled: compilePolicy(policy) };
+  const deps = { classifier: loadLocalClassifier(), policy, compiled: compilePolicy(policy) };
   const repeats = new RepeatCounter();
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
