@@ -189,76 +189,138 @@ function emitSegment(seg: Word, masked: boolean, push: (w: Word) => void): void 
   push(seg);
 }
 
-/** Merges runs of three or more single letters ("f u c k", "f.u.c.k") into one word. */
-function mergeSpacedLetters(words: Word[]): Word[] {
-  const out: Word[] = [];
-  for (let i = 0; i < words.length; ) {
-    let j = i;
-    while (j < words.length && !words[j].special && words[j].chars.length === 1 && isLetter(words[j].chars[0])) j++;
-    // "what a f u c k": a leading "a" or "i" is its own word when the rest is a known one.
-    if (j - i >= 4 && (words[i].chars[0] === 'a' || words[i].chars[0] === 'i')) {
-      const rest = words.slice(i + 1, j).map((w) => w.chars[0]).join('');
-      if (unmask(rest) === rest) out.push(words[i++]);
+/** Collects words into the normalised text, merging runs of single letters ("f u c k", "f.u.c.k"). */
+class Builder {
+  private parts: string[] = [];
+  private start: Int32Array;
+  private end: Int32Array;
+  private length = 0;
+  private singles: Word[] = [];
+
+  constructor(capacity: number) {
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+  }
+
+  private map(from: number, to: number): void {
+    if (this.length === this.start.length) {
+      const s = new Int32Array(this.length * 2 + 16);
+      s.set(this.start);
+      const e = new Int32Array(this.length * 2 + 16);
+      e.set(this.end);
+      this.start = s;
+      this.end = e;
     }
-    if (j - i >= 3) {
-      const merged: Word = { chars: [], s: [], e: [], special: false };
-      for (let k = i; k < j; k++) {
-        merged.chars.push(words[k].chars[0]);
-        merged.s.push(words[k].s[0]);
-        merged.e.push(words[k].e[0]);
-      }
-      collapseRepeats(merged);
-      out.push(merged);
-      i = j;
-    } else {
-      out.push(words[i]);
-      i++;
+    this.start[this.length] = from;
+    this.end[this.length++] = to;
+  }
+
+  /** A plain word: text[a, b) of the folded text, with its offsets. */
+  pushRange(text: string, fs: Int32Array, fe: Int32Array, a: number, b: number): void {
+    if (this.singles.length) this.flushSingles();
+    this.separator();
+    this.parts.push(text.slice(a, b));
+    for (let k = a; k < b; k++) this.map(fs[k], fe[k]);
+  }
+
+  readonly push = (w: Word): void => {
+    if (!w.special && w.chars.length === 1 && isLetter(w.chars[0])) {
+      this.singles.push(w);
+      return;
+    }
+    if (this.singles.length) this.flushSingles();
+    this.emit(w);
+  };
+
+  private separator(): void {
+    if (!this.length) return;
+    const last = this.end[this.length - 1];
+    this.parts.push(' ');
+    this.map(last, last);
+  }
+
+  private emit(w: Word): void {
+    this.separator();
+    for (let i = 0; i < w.chars.length; i++) {
+      const c = w.chars[i];
+      this.parts.push(c);
+      for (let k = 0; k < c.length; k++) this.map(w.s[i], w.e[i]);
     }
   }
-  return out;
+
+  private flushSingles(): void {
+    const run = this.singles;
+    this.singles = [];
+    let i = 0;
+    // "what a f u c k": a leading "a" or "i" is its own word when the rest is a known one.
+    if (run.length >= 4 && (run[0].chars[0] === 'a' || run[0].chars[0] === 'i')) {
+      const rest = run.slice(1).map((w) => w.chars[0]).join('');
+      if (unmask(rest) === rest) this.emit(run[i++]);
+    }
+    if (run.length - i < 3) {
+      for (; i < run.length; i++) this.emit(run[i]);
+      return;
+    }
+    const merged: Word = { chars: [], s: [], e: [], special: false };
+    for (; i < run.length; i++) {
+      merged.chars.push(run[i].chars[0]);
+      merged.s.push(run[i].s[0]);
+      merged.e.push(run[i].e[0]);
+    }
+    collapseRepeats(merged);
+    this.emit(merged);
+  }
+
+  finish(): NormalizedText {
+    if (this.singles.length) this.flushSingles();
+    return { text: this.parts.join(''), start: this.start.subarray(0, this.length), end: this.end.subarray(0, this.length) };
+  }
 }
 
-/** Normalises a comment; see the module comment for what is undone. */
-export function normalize(original: string): NormalizedText {
-  const words: Word[] = [];
-  const push = (w: Word): void => {
-    words.push(w);
-  };
-  let chars: string[] = [];
-  let s: number[] = [];
-  let e: number[] = [];
-  const endToken = (): void => {
-    if (chars.length) wordsOfToken(chars, s, e, push);
-    chars = [];
-    s = [];
-    e = [];
-  };
+/** Folds every character (case, confusables, entities, whitespace) keeping its original range. */
+function fold(original: string): { text: string; fs: Int32Array; fe: Int32Array } {
+  const cap = original.length * 2 + 8;
+  let codes = new Uint16Array(cap);
+  let fs = new Int32Array(cap);
+  let fe = new Int32Array(cap);
+  let n = 0;
   const add = (folded: string, from: number, to: number): void => {
-    for (const c of folded) {
-      if (c === ' ') endToken();
-      else {
-        chars.push(c);
-        s.push(from);
-        e.push(to);
-      }
+    if (n + folded.length >= codes.length) {
+      const size = (n + folded.length + 1) * 2;
+      const c = new Uint16Array(size);
+      c.set(codes);
+      const s = new Int32Array(size);
+      s.set(fs);
+      const e = new Int32Array(size);
+      e.set(fe);
+      [codes, fs, fe] = [c, s, e];
+    }
+    for (let k = 0; k < folded.length; k++) {
+      codes[n] = folded.charCodeAt(k);
+      fs[n] = from;
+      fe[n++] = to;
     }
   };
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
     if (code < 128) {
+      if (n >= codes.length) add('', i, i + 1);
       if (code === 38) {
         ENTITY.lastIndex = i;
         const m = ENTITY.exec(original);
         if (m) {
           const cp = m[1] ? NAMED_ENTITIES[m[1].toLowerCase()].codePointAt(0)! : m[2] ? Number(m[2]) : parseInt(m[3], 16);
           const folded = cp < 128 ? String.fromCharCode(cp).toLowerCase() : cp <= 0x10ffff ? foldNonAscii(cp) : '';
-          add(folded, i, i + m[0].length);
+          add(folded.replace(/\s/g, ' '), i, i + m[0].length);
           i += m[0].length;
           continue;
         }
       }
-      if (code <= 32 || code === 127) endToken();
-      else add(code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : original[i], i, i + 1);
+
+
+      codes[n] = code <= 32 || code === 127 ? 32 : code >= 65 && code <= 90 ? code + 32 : code;
+      fs[n] = i;
+      fe[n++] = i + 1;
       i++;
     } else {
       const cp = original.codePointAt(i)!;
@@ -267,31 +329,72 @@ export function normalize(original: string): NormalizedText {
       i += len;
     }
   }
-  endToken();
-  return assemble(mergeSpacedLetters(words));
+  const text = Buffer.from(codes.buffer, 0, n * 2).toString('utf16le');
+  return { text, fs, fe };
 }
 
-function assemble(words: Word[]): NormalizedText {
-  let text = '';
-  const start: number[] = [];
-  const end: number[] = [];
-  for (const w of words) {
-    if (text.length) {
-      text += ' ';
-      const last = end[end.length - 1];
-      start.push(last);
-      end.push(last);
-    }
-    for (let i = 0; i < w.chars.length; i++) {
-      const c = w.chars[i];
-      text += c;
-      for (let k = 0; k < c.length; k++) {
-        start.push(w.s[i]);
-        end.push(w.e[i]);
-      }
-    }
+const OPENING = new Set([34, 39, 40]); // " ' (
+const CLOSING = new Set([34, 39, 41, 46, 44, 33, 63, 59, 58]); // " ' ) . , ! ? ; :
+
+/**
+ * The fast path: a token of plain lower-case ASCII letters (no run of three) with at most simple
+ * punctuation around it. Returns [from, to) of the letters, or undefined for the slow path.
+ */
+function plainRange(text: string, a: number, b: number): [number, number] | undefined {
+  while (a < b && OPENING.has(text.charCodeAt(a))) a++;
+  while (b > a && CLOSING.has(text.charCodeAt(b - 1))) b--;
+  let prev = -1;
+  let run = 0;
+  for (let k = a; k < b; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 97 || c > 122) return undefined;
+    run = c === prev ? run + 1 : 1;
+    if (run >= 3) return undefined;
+    prev = c;
   }
-  return { text, start: Int32Array.from(start), end: Int32Array.from(end) };
+  const len = b - a;
+  if (len <= 1) return undefined; // single letters may be part of "f u c k"; empty: punctuation only
+  if (len === 2 && text.startsWith('rt', a)) return undefined;
+  if (len === 3 && text.startsWith('url', a)) return undefined;
+  return [a, b];
+}
+
+/** Normalises a comment; see the module comment for what is undone. */
+export function normalize(original: string): NormalizedText {
+  const { text, fs, fe } = fold(original);
+  const out = new Builder(text.length + 16);
+  for (let a = 0; a < text.length; ) {
+    if (text.charCodeAt(a) === 32) {
+      a++;
+      continue;
+    }
+    let b = text.indexOf(' ', a);
+    if (b < 0) b = text.length;
+    const plain = plainRange(text, a, b);
+    if (plain) out.pushRange(text, fs, fe, plain[0], plain[1]);
+    else {
+      const chars: string[] = [];
+      const s: number[] = [];
+      const e: number[] = [];
+      for (let k = a; k < b; k++) {
+        const c = text.charCodeAt(k);
+        // Keep surrogate pairs together as one character.
+        if (c >= 0xd800 && c <= 0xdbff && k + 1 < b) {
+          chars.push(text.slice(k, k + 2));
+          s.push(fs[k]);
+          e.push(fe[k + 1]);
+          k++;
+        } else {
+          chars.push(text[k]);
+          s.push(fs[k]);
+          e.push(fe[k]);
+        }
+      }
+      wordsOfToken(chars, s, e, out.push);
+    }
+    a = b;
+  }
+  return out.finish();
 }
 
 /** Maps a range [from, to) of the normalised text back to a span of the original comment. */

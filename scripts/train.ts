@@ -1,0 +1,46 @@
+/**
+ * Trains the local classifier from the shared labelled files and writes the model artifact.
+ *   npm run train -- --data ../shared/data/training [--out models/local-classifier.bin] [--seed N]
+ * Deterministic for a given seed and data.
+ */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_PATH } from '../src/classifier/local-classifier';
+import { HEADS, saveModel } from '../src/classifier/model';
+import { SOURCES, loadTrainingData } from '../src/classifier/training/datasets';
+import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../src/classifier/training/train-model';
+
+const MODEL_SERIES = 'local-1';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/training' },
+    out: { type: 'string', default: DEFAULT_MODEL_PATH },
+    seed: { type: 'string' },
+  },
+});
+
+const started = Date.now();
+const options = { ...DEFAULT_TRAIN_OPTIONS, seed: values.seed ? Number(values.seed) : DEFAULT_TRAIN_OPTIONS.seed };
+const rows = loadTrainingData(path.resolve(values.data!));
+console.log(`read ${rows.length} rows from ${values.data}`);
+const { params, split, weights } = trainModel(rows, MODEL_SERIES, options, (m) => console.log(m));
+
+const count = (part: typeof rows) => Object.fromEntries(SOURCES.map((s) => [s, part.filter((r) => r.source === s).length]));
+const positives = Object.fromEntries(
+  HEADS.map((h, i) => [h, Object.fromEntries(SOURCES.map((s) => [s, split.train.filter((r) => r.source === s && r.y[i] === 1).length + '/' + split.train.filter((r) => r.source === s && !Number.isNaN(r.y[i])).length]))]),
+);
+const digest = createHash('sha256').update(Buffer.from(params.weights.buffer)).update(Buffer.from(params.idf.buffer)).digest('hex').slice(0, 10);
+params.meta.version = `${MODEL_SERIES}-${digest}`;
+params.meta.training = {
+  rows: { train: count(split.train), calibration: count(split.calibration), test: count(split.test) },
+  trainPositivesPerLabel: positives,
+  sourceWeights: weights,
+  options,
+  trainSeconds: Math.round((Date.now() - started) / 100) / 10,
+};
+saveModel(values.out!, params);
+console.log(`thresholds: ${HEADS.map((h, i) => `${h} ${params.meta.thresholds[i]}`).join(', ')}`);
+console.log(`wrote ${values.out} (${(statSync(values.out!).size / 1048576).toFixed(1)} MB), version ${params.meta.version}, ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,172 @@
+/**
+ * The training recipe: split each source (stratified, seeded), hash the texts, learn IDF and the
+ * multi-task heads on the train part, then fit Platt calibration and pick thresholds on the
+ * calibration part. The test part is left for `npm run eval`.
+ */
+import { HEADS, LinearModel, type ModelMeta, type ModelParams } from '../model';
+import { Vectorizer } from '../vectorize';
+import { bestF1Threshold, fitPlatt } from './calibrate';
+import { SOURCES, type LabelledRow, type SourceName } from './datasets';
+import { trainSgd, type SparseRows } from './sgd';
+import { splitRows, type SplitOptions } from './split';
+
+const MIN_POSITIVES_FOR_THRESHOLD = 20;
+
+export interface TrainOptions {
+  seed: number;
+  bits: number;
+  epochs: number;
+  learningRate: number;
+  l2Task: number;
+  l2Shared: number;
+  shared: boolean;
+  /** Source weight = (rows of an average source / rows of this source) ^ balance, then mean 1. */
+  balance: number;
+  groupScale: [number, number];
+  split: Omit<SplitOptions, 'seed'>;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 20260101,
+  bits: 19,
+  epochs: 6,
+  learningRate: 0.15,
+  l2Task: 1e-4,
+  l2Shared: 1e-5,
+  shared: true,
+  balance: 0.5,
+  groupScale: [Math.SQRT1_2, Math.SQRT1_2],
+  split: { calibration: 0.1, test: 0.2 },
+};
+
+/** Per-source row weights so that no source dominates (davidson is 8× jigsaw). */
+export function sourceWeights(rows: LabelledRow[], balance: number): Record<SourceName, number> {
+  const counts = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<SourceName, number>;
+  for (const r of rows) counts[r.source]++;
+  const mean = rows.length / SOURCES.length;
+  const raw = SOURCES.map((s) => (counts[s] ? (mean / counts[s]) ** balance : 0));
+  const avg = SOURCES.reduce((sum, s, i) => sum + raw[i] * counts[s], 0) / rows.length;
+  return Object.fromEntries(SOURCES.map((s, i) => [s, raw[i] / avg])) as Record<SourceName, number>;
+}
+
+/** Distinct features of many texts, flattened. */
+interface Encoded {
+  rowPtr: Int32Array;
+  buckets: Int32Array;
+  signs: Int8Array;
+  groups: Uint8Array;
+}
+
+function encode(texts: string[], bits: number): Encoded {
+  const v = new Vectorizer(bits);
+  const rowPtr = new Int32Array(texts.length + 1);
+  let cap = texts.length * 256;
+  let buckets = new Int32Array(cap);
+  let signs = new Int8Array(cap);
+  let groups = new Uint8Array(cap);
+  let n = 0;
+  texts.forEach((t, i) => {
+    const f = v.vectorize(t);
+    if (n + f.count > cap) {
+      cap = Math.max(cap * 2, n + f.count);
+      const b = new Int32Array(cap);
+      b.set(buckets);
+      const s = new Int8Array(cap);
+      s.set(signs);
+      const g = new Uint8Array(cap);
+      g.set(groups);
+      [buckets, signs, groups] = [b, s, g];
+    }
+    buckets.set(f.buckets.subarray(0, f.count), n);
+    signs.set(f.signs.subarray(0, f.count), n);
+    groups.set(f.groups.subarray(0, f.count), n);
+    n += f.count;
+    rowPtr[i + 1] = n;
+  });
+  return { rowPtr, buckets: buckets.subarray(0, n), signs: signs.subarray(0, n), groups: groups.subarray(0, n) };
+}
+
+function toRows(e: Encoded, idf: Float32Array, [s0, s1]: [number, number]): SparseRows {
+  const val = new Float32Array(e.buckets.length);
+  for (let i = 0; i + 1 < e.rowPtr.length; i++) {
+    let n0 = 0;
+    let n1 = 0;
+    for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) {
+      const x = idf[e.buckets[k]];
+      if (e.groups[k] === 0) n0 += x * x;
+      else n1 += x * x;
+    }
+    const f0 = n0 > 0 ? s0 / Math.sqrt(n0) : 0;
+    const f1 = n1 > 0 ? s1 / Math.sqrt(n1) : 0;
+    for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) val[k] = e.signs[k] * idf[e.buckets[k]] * (e.groups[k] === 0 ? f0 : f1);
+  }
+  return { rowPtr: e.rowPtr, idx: e.buckets, val };
+}
+
+export interface TrainResult {
+  params: ModelParams;
+  split: ReturnType<typeof splitRows>;
+  weights: Record<SourceName, number>;
+}
+
+/** Trains a model on `rows`; `version` goes into the artifact. */
+export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions = DEFAULT_TRAIN_OPTIONS, log: (msg: string) => void = () => {}): TrainResult {
+  const H = HEADS.length;
+  const split = splitRows(rows, { seed: o.seed, ...o.split });
+  const train = split.train;
+  const weights = sourceWeights(train, o.balance);
+  log(`split: train ${train.length}, calibration ${split.calibration.length}, test ${split.test.length}`);
+
+  const t0 = Date.now();
+  const enc = encode(train.map((r) => r.text), o.bits);
+  const dims = 1 << o.bits;
+  const df = new Float64Array(dims);
+  for (let k = 0; k < enc.buckets.length; k++) df[enc.buckets[k]]++;
+  const idf = new Float32Array(dims);
+  for (let j = 0; j < dims; j++) idf[j] = Math.log((1 + train.length) / (1 + df[j])) + 1;
+  const sparse = toRows(enc, idf, o.groupScale);
+  log(`features: ${enc.buckets.length} non-zeros over ${train.length} rows (${Date.now() - t0} ms)`);
+
+  const y = new Float32Array(train.length * H);
+  const rw = new Float32Array(train.length);
+  train.forEach((r, i) => {
+    r.y.forEach((v, h) => (y[i * H + h] = v));
+    rw[i] = weights[r.source];
+  });
+  const t1 = Date.now();
+  const sgd = trainSgd(sparse, y, rw, { dims, heads: H, epochs: o.epochs, learningRate: o.learningRate, l2Task: o.l2Task, l2Shared: o.l2Shared, shared: o.shared, seed: o.seed });
+  log(`sgd: ${o.epochs} epochs (${Date.now() - t1} ms)`);
+
+  const meta: ModelMeta = {
+    format: 'local-classifier/1',
+    version,
+    bits: o.bits,
+    heads: [...HEADS],
+    groupScale: o.groupScale,
+    bias: Array.from(sgd.bias),
+    calibration: HEADS.map(() => ({ a: 1, b: 0 })),
+    thresholds: HEADS.map(() => 0.5),
+    weightScale: HEADS.map(() => 1),
+    training: {},
+  };
+  const params: ModelParams = { meta, idf, weights: sgd.weights };
+  const model = new LinearModel(params);
+  const out = new Float64Array(H);
+  const cal = split.calibration;
+  const z = cal.map((r) => {
+    model.logits(r.text, out);
+    return Array.from(out);
+  });
+  HEADS.forEach((_, h) => {
+    const keep = cal.map((r, i) => i).filter((i) => !Number.isNaN(cal[i].y[h]));
+    const zs = keep.map((i) => z[i][h]);
+    const ys = keep.map((i) => cal[i].y[h]);
+    const ws = keep.map((i) => weights[cal[i].source]);
+    meta.calibration[h] = fitPlatt(zs, ys, ws);
+    const ps = zs.map((v) => model.calibrate(h, v));
+    // Too few positives to choose a threshold from (threat): keep the plain 0.5 of a calibrated score.
+    const positives = ys.filter((v) => v === 1).length;
+    meta.thresholds[h] = positives >= MIN_POSITIVES_FOR_THRESHOLD ? bestF1Threshold(ps, ys, ws) : 0.5;
+  });
+  return { params, split, weights };
+}
