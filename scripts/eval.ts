@@ -1,0 +1,88 @@
+/**
+ * Evaluates the shipped model against a TF-IDF + logistic regression baseline on the held-out test
+ * split (the same seeded, stratified per-source split that training used).
+ *   npm run eval -- --data ../shared/data/training [--model models/local-classifier.bin] [--dev ../shared/data/dev]
+ * --dev adds the SFU news-comment toxicity check (evaluation only: that corpus is non-commercial).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TfidfBaseline } from '../src/classifier/baseline/tfidf-baseline';
+import { DEFAULT_MODEL_PATH, loadLocalClassifier } from '../src/classifier/local-classifier';
+import { HEADS } from '../src/classifier/model';
+import { parseCsvObjects } from '../src/classifier/training/csv';
+import { SOURCES, loadTrainingData } from '../src/classifier/training/datasets';
+import { evaluateRows, type LabelReport } from '../src/classifier/training/evaluate';
+import { rocAuc, averagePrecision } from '../src/classifier/training/metrics';
+import { splitRows } from '../src/classifier/training/split';
+import type { TrainOptions } from '../src/classifier/training/train-model';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/training' },
+    model: { type: 'string', default: DEFAULT_MODEL_PATH },
+    dev: { type: 'string' },
+  },
+});
+
+const classifier = loadLocalClassifier(values.model);
+const options = classifier.meta.training.options as TrainOptions;
+const rows = loadTrainingData(path.resolve(values.data!));
+const split = splitRows(rows, { seed: options.seed, ...options.split });
+const thresholds = HEADS.map((h) => classifier.thresholds[h]);
+const modelScore = (t: string): number[] => {
+  const s = classifier.scoreText(t);
+  return HEADS.map((h) => s[h]);
+};
+
+console.log(`# Evaluation of ${classifier.version}\n`);
+console.log(`Test split: ${split.test.length} rows (${SOURCES.map((s) => `${s} ${split.test.filter((r) => r.source === s).length}`).join(', ')}); seed ${options.seed}.\n`);
+const model = evaluateRows(split.test, modelScore, thresholds);
+const t0 = Date.now();
+const baseline = new TfidfBaseline();
+baseline.fit(split.train, split.calibration, { epochs: options.epochs, learningRate: options.learningRate, l2: options.l2Task, seed: options.seed });
+console.log(`Baseline: TF-IDF word 1-2 + char_wb 2-5 (min_df 2, ${baseline.vocabularySize} n-grams) + logistic regression, trained in ${((Date.now() - t0) / 1000).toFixed(0)} s.\n`);
+const base = evaluateRows(split.test, (t) => baseline.score(t), baseline.thresholds);
+
+const f = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
+const key = (r: LabelReport): string => `${r.head}|${r.source}`;
+const baseBy = new Map(base.map((r) => [key(r), r]));
+console.log('| label | source | n | pos | ROC-AUC model | ROC-AUC baseline | PR-AUC model | PR-AUC baseline | threshold | P model | R model | P baseline | R baseline |');
+console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of model) {
+  const b = baseBy.get(key(r));
+  const h = HEADS.indexOf(r.head as (typeof HEADS)[number]);
+  console.log(`| ${r.head} | ${r.source} | ${r.n} | ${r.positives} | **${f(r.rocAuc)}** | ${f(b?.rocAuc)} | ${f(r.prAuc)} | ${f(b?.prAuc)} | ${thresholds[h]} | ${f(r.precision)} | ${f(r.recall)} | ${f(b?.precision)} | ${f(b?.recall)} |`);
+}
+
+console.log('\nPer source, mean over the labels it provides (labels with ≥ 10 test positives):\n');
+console.log('| source | labels | mean ROC-AUC model | baseline | mean PR-AUC model | baseline | model better |');
+console.log('|---|---|--:|--:|--:|--:|---|');
+for (const s of SOURCES) {
+  const mine = model.filter((r) => r.source === s && r.positives >= 10);
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const roc = mean(mine.map((r) => r.rocAuc));
+  const broc = mean(mine.map((r) => baseBy.get(key(r))!.rocAuc));
+  const pr = mean(mine.map((r) => r.prAuc));
+  const bpr = mean(mine.map((r) => baseBy.get(key(r))!.prAuc));
+  console.log(`| ${s} | ${mine.map((r) => r.head).join(', ')} | ${f(roc)} | ${f(broc)} | ${f(pr)} | ${f(bpr)} | ${roc > broc ? 'yes' : 'NO'} |`);
+}
+
+if (values.dev) {
+  const file = existsSync(values.dev) && statSync(values.dev).isDirectory() ? path.join(values.dev, 'sfu_ctc.csv') : values.dev;
+  const sfu = parseCsvObjects(readFileSync(file, 'utf8')).filter((r) => r.comment && r.is_toxic_popular_answer_1);
+  const ms = sfu.map((r) => modelScore(r.comment));
+  const bs = sfu.map((r) => baseline.score(r.comment));
+  console.log(`\nNews-domain check (SFU SOCC, ${sfu.length} Globe and Mail comments; evaluation only):\n`);
+  console.log('| positive if toxicity answer ≥ | pos | head | ROC-AUC model | baseline | PR-AUC model | baseline |');
+  console.log('|--:|--:|---|--:|--:|--:|--:|');
+  for (const cut of [2, 3]) {
+    const ys = sfu.map((r) => (Number(r.is_toxic_popular_answer_1) >= cut ? 1 : 0));
+    for (const head of ['toxicity', 'insult', 'harassment'] as const) {
+      const h = HEADS.indexOf(head);
+      const m = ms.map((p) => p[h]);
+      const b = bs.map((p) => p[h]);
+      console.log(`| ${cut} | ${ys.filter((y) => y).length} | ${head} | ${f(rocAuc(m, ys))} | ${f(rocAuc(b, ys))} | ${f(averagePrecision(m, ys))} | ${f(averagePrecision(b, ys))} |`);
+    }
+  }
+}
