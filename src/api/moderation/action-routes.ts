@@ -1,0 +1,62 @@
+/** Acting on the queue: claims, approve / reject / escalate one item, and bulk decisions. */
+import { Router, type Request } from 'express';
+import type { z } from 'zod';
+import { AppError, notFound, unprocessable } from '../../errors';
+import { moderatorBulk } from '../../use-cases/moderator-bulk';
+import { moderatorDecide, type ModeratorAction } from '../../use-cases/moderator-decide';
+import { queueItemView } from '../../use-cases/moderator-view';
+import { parseJsonBody } from '../middleware/body';
+import { fieldErrors, Id } from '../schemas';
+import { moderatorName, type ModerationApiDeps } from './deps';
+import { ActionBody, BulkBody } from './schemas';
+
+function body<T>(schema: z.ZodType<T>, req: Request, what: string): T {
+  const raw = req.rawBody?.length ? parseJsonBody(req.rawBody) : {};
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw unprocessable(`invalid ${what}`, fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+function commentId(req: Request): string {
+  const id = Id.safeParse(req.params.id);
+  if (!id.success) throw notFound(`comment "${String(req.params.id).slice(0, 200)}"`);
+  return id.data;
+}
+
+export function actionRoutes(deps: ModerationApiDeps): Router {
+  const router = Router({ mergeParams: true });
+
+  router.post('/queue/bulk', async (req, res) => {
+    const input = body(BulkBody, req, 'bulk request');
+    if (input.action === 'reject' && !input.reasonCode) throw unprocessable('invalid bulk request', [{ path: 'reasonCode', message: 'required to reject' }]);
+    const results = await moderatorBulk({ ...input, site: req.site!.id, moderator: moderatorName(req) }, deps.decide);
+    const done = results.filter((r) => r.status === 200).length;
+    res.json({ done, refused: results.length - done, results });
+  });
+
+  router.post('/queue/:id/claim', async (req, res) => {
+    const site = req.site!.id;
+    const id = commentId(req);
+    if (!(await deps.comments.get(site, id))) throw notFound(`comment "${id}"`);
+    const claim = await deps.claims.claim(site, id, moderatorName(req));
+    if (!claim.ok) throw new AppError('claimed', 409, `${claim.claimedBy} is reviewing this comment`, { details: { claimedBy: claim.claimedBy, expiresAt: claim.expiresAt } });
+    res.json({ id, claimedBy: claim.claimedBy, expiresAt: claim.expiresAt });
+  });
+
+  router.delete('/queue/:id/claim', async (req, res) => {
+    const outcome = await deps.claims.release(req.site!.id, commentId(req), moderatorName(req));
+    if (outcome === 'held-by-other') throw new AppError('claimed', 409, 'another moderator holds this claim');
+    res.status(204).end();
+  });
+
+  for (const action of ['approve', 'reject', 'escalate'] as const satisfies readonly ModeratorAction[]) {
+    router.post(`/queue/:id/${action}`, async (req, res) => {
+      const { reasonCode, note, expectedStatus } = body(ActionBody, req, `${action} request`);
+      if (action === 'reject' && !reasonCode) throw unprocessable('invalid reject request', [{ path: 'reasonCode', message: 'required to reject' }]);
+      const record = await moderatorDecide({ site: req.site!.id, commentId: commentId(req), moderator: moderatorName(req), action, reasonCode, note, expectedStatus }, deps.decide);
+      res.json({ item: queueItemView(record), history: record.history });
+    });
+  }
+
+  return router;
+}

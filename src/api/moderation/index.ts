@@ -1,0 +1,92 @@
+/**
+ * The moderators' API and page, as routers for `runtime.createApp(...)`:
+ *
+ *   const moderation = moderatorExtensions({ runtime, config, logger });
+ *   const app = runtime.createApp(moderation);
+ *   // on shutdown, before closing the HTTP server: await moderation.close();
+ *
+ * Mounts `/v1/sites/:site/moderation/*` (bearer token with access to the site; event streams by
+ * ticket), `/v1/moderation/me` (sign-in) and the page at `/moderate`.
+ */
+import { Router } from 'express';
+import type { Config } from '../../../config';
+import type { Runtime } from '../../container';
+import { ArticleStore } from '../../infra/article-store';
+import { ClaimStore } from '../../infra/claim-store';
+import { CommentStore } from '../../infra/comment-store';
+import { createPublisher } from '../../infra/events';
+import { LabelStore } from '../../infra/label-store';
+import { ModerationQueueStore } from '../../infra/moderation-queue-store';
+import { SiteEventHub } from '../../infra/site-event-hub';
+import { StreamTickets } from '../../infra/stream-tickets';
+import type { Logger } from '../../logger';
+import { ModeratorDirectory } from '../../security/moderators';
+import { requireModerator, resolveSite } from '../middleware/auth';
+import { rawBody } from '../middleware/body';
+import { actionRoutes } from './action-routes';
+import type { ModerationApiDeps } from './deps';
+import { eventStreamRoute, ticketRoute, type OpenStreams } from './events-routes';
+import { meRoute } from './me-route';
+import { moderatePage } from './page';
+import { queueRoutes } from './queue-routes';
+
+export interface ModeratorExtensionsOptions {
+  runtime: Runtime;
+  config: Readonly<Config>;
+  logger: Logger;
+  /** How long a claim lasts without renewal (default 2 min). */
+  claimTtlMs?: number;
+  /** How long an event-stream ticket stays redeemable (default 30 s). */
+  ticketTtlMs?: number;
+  /** Keep-alive interval on event streams (default 15 s). */
+  heartbeatMs?: number;
+}
+
+/** Routers to mount, plus `close()`, which ends open event streams and the Redis subscriber. */
+export interface ModeratorExtensions extends Array<{ path: string; router: Router }> {
+  close(): Promise<void>;
+  readonly hub: SiteEventHub;
+}
+
+export function moderatorExtensions(opts: ModeratorExtensionsOptions): ModeratorExtensions {
+  const { runtime, config } = opts;
+  const redis = runtime.apiRedis;
+  const keys = runtime.keys;
+  const comments = new CommentStore(redis, keys);
+  const articles = new ArticleStore(redis, keys);
+  const claims = new ClaimStore(redis, keys, opts.claimTtlMs ?? 120_000, runtime.now);
+  const hub = new SiteEventHub(redis, keys);
+  const deps: ModerationApiDeps = {
+    comments,
+    articles,
+    claims,
+    queue: { comments, articles, claims, queue: new ModerationQueueStore(redis, keys) },
+    decide: { keys, comments, articles, claims, labels: new LabelStore(redis, keys), callbacks: runtime.callbacks, publish: createPublisher(redis, keys), now: runtime.now },
+    tickets: new StreamTickets(redis, keys, opts.ticketTtlMs ?? 30_000),
+    hub,
+    logger: opts.logger,
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+  };
+  const directory = new ModeratorDirectory(config.moderators);
+  const open: OpenStreams = new Set();
+
+  const siteRouter = Router({ mergeParams: true });
+  siteRouter.use(resolveSite(runtime.sites));
+  siteRouter.use(eventStreamRoute(deps, open));
+  siteRouter.use(requireModerator(directory), rawBody(config.http.bodyLimitBytes));
+  siteRouter.use(queueRoutes(deps), actionRoutes(deps), ticketRoute(deps));
+
+  const mounts = [
+    { path: '/v1/sites/:site/moderation', router: siteRouter },
+    { path: '/v1/moderation', router: meRoute(directory, runtime.sites) },
+    { path: '/moderate', router: moderatePage() },
+  ];
+  return Object.assign(mounts, {
+    hub,
+    close: async () => {
+      for (const res of open) res.end();
+      open.clear();
+      await hub.close();
+    },
+  });
+}

@@ -1,0 +1,35 @@
+/** Reading the flagged queue: a page of items, and one item with its context. */
+import { Router } from 'express';
+import { notFound, unprocessable } from '../../errors';
+import { listQueue, queueItemContext } from '../../use-cases/moderator-queue';
+import { fieldErrors, Id } from '../schemas';
+import type { ModerationApiDeps } from './deps';
+import { decodeCursor, encodeCursor, QueueQuery } from './schemas';
+
+export function queueRoutes(deps: ModerationApiDeps): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/queue', async (req, res) => {
+    const parsed = QueueQuery.safeParse(req.query);
+    if (!parsed.success) throw unprocessable('invalid queue query', fieldErrors(parsed.error));
+    const { reason, articleId, authorId, sort, cursor, limit } = parsed.data;
+    const listing = await listQueue(deps.queue, {
+      site: req.site!.id,
+      sort,
+      filter: { reason, articleId, authorId },
+      cursor: cursor ? decodeCursor(sort, cursor) : undefined,
+      limit,
+    });
+    res.set('Cache-Control', 'no-store').json({ items: listing.items, total: listing.total, nextCursor: listing.next ? encodeCursor(sort, listing.next) : null });
+  });
+
+  router.get('/queue/:id', async (req, res) => {
+    const id = Id.safeParse(req.params.id);
+    if (!id.success) throw notFound(`comment "${String(req.params.id).slice(0, 200)}"`);
+    const context = await queueItemContext(deps.queue, req.site!.id, id.data);
+    if (!context) throw notFound(`comment "${id.data}"`);
+    res.set('Cache-Control', 'no-store').json(context);
+  });
+
+  return router;
+}
