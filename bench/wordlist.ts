@@ -1,10 +1,10 @@
 /**
  * Word-list overhead: moderation time per comment with empty lists vs 10,000 banned + 10,000 suspect words
- * (the seed fixtures' comments, cheap stand-in classifier so the lists' cost is not hidden by the model).
+ * (the seed fixtures' comments, the shipped local model), plus the words phase and one list match alone.
  *   npm run bench:wordlist
  */
 import { PolicySchema, resolvePolicy } from '../config/policy-schema';
-import { StandInClassifier } from '../src/classifier/stand-in-classifier';
+import { loadLocalClassifier } from '../src/classifier/local-classifier';
 import { compilePolicy } from '../src/moderation/compile-policy';
 import { moderate } from '../src/moderation/pipeline';
 import { tokenize } from '../src/moderation/text/tokens';
@@ -17,7 +17,7 @@ const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => (i
 const cases = loadSeedFixtures().flatMap((f) =>
   f.comments.map((c, i) => ({ comment: c, context: { article: f.article, thread: f.comments.slice(0, i), authorHistory: [], repeatCount: 0, now: new Date().toISOString() } as ModerationContext })),
 );
-const classifier = new StandInClassifier();
+const classifier = loadLocalClassifier();
 
 async function run(label: string, n: number): Promise<number> {
   const policy = resolvePolicy(PolicySchema.parse({ bannedWords: words(n, 'ban'), suspectWords: words(n, 'sus') }));
@@ -42,7 +42,7 @@ async function run(label: string, n: number): Promise<number> {
 }
 
 (async () => {
-  console.log(`${cases.length} seed comments × ${ROUNDS} rounds, stand-in classifier`);
+  console.log(`${cases.length} seed comments × ${ROUNDS} rounds, local model`);
   await run('(warm-up, 0 words)', 0);
   const base = await run('0 words', 0);
   const big = await run('10,000 banned + 10,000 suspect', 10_000);

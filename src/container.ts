@@ -7,11 +7,11 @@ import type { Worker } from 'bullmq';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config, SiteConfig } from '../config';
-import type { Policy } from '../config/policy-schema';
+import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
-import { StandInClassifier } from './classifier/stand-in-classifier';
+import { loadLocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
@@ -19,10 +19,10 @@ import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
+import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
-import type { Classifier } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -32,12 +32,6 @@ export interface RuntimeOptions {
   env?: Record<string, string | undefined>;
   /** Clock, injectable for tests. */
   now?: () => Date;
-}
-
-/** Merges a site's partial policy over the global one. */
-function policyFor(global: Policy, site: SiteConfig): Policy {
-  const over = site.policy ?? {};
-  return { ...global, ...over, thresholds: { ...global.thresholds, ...(over.thresholds ?? {}) } } as Policy;
 }
 
 export class Runtime {
@@ -52,9 +46,9 @@ export class Runtime {
   readonly queue: ModerationQueue;
   readonly callbacks: CallbackQueue;
   readonly workerCallbacks: CallbackQueue;
-  readonly classifier: Classifier;
   private readonly workers: Worker[] = [];
-  private readonly policies = new Map<string, Policy>();
+  /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
+  private readonly policies = new Map<string, EffectivePolicy>();
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -97,8 +91,7 @@ export class Runtime {
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).deadLetters.count(s.id)] as const))),
     });
-    this.classifier = new StandInClassifier();
-    for (const site of config.sites) this.policies.set(site.id, policyFor(config.policy, site));
+    for (const site of config.sites) this.policies.set(site.id, resolvePolicy(config.policy, site.policy));
   }
 
   private store(redis: Redis) {
@@ -134,6 +127,8 @@ export class Runtime {
     const { config, logger } = this.opts;
     const { comments, articles, deadLetters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
+    // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
     const moderation = startModerationWorker({
       connection: this.workerRedis,
       keys: this.keys,
@@ -149,7 +144,7 @@ export class Runtime {
         repeatWindowSeconds: config.worker.repeatWindowSeconds,
         now: this.now,
         publish,
-        judge: (site, comment, context) => moderate(comment, context, { classifier: this.classifier, policy: this.policies.get(site) ?? config.policy }),
+        judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
         onDecision: (site, decision, record) => {
           this.metrics.decisionsProcessed.inc({ site, status: decision.status, decided_by: decision.decidedBy });
           this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config';
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
 import { opsRoutes } from './api/routes/ops';
+import { perspectiveNotices } from './infra/perspective/site-classifiers';
 import { createLogger } from './logger';
 
 type Role = 'all' | 'api' | 'worker';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     servers.push(server);
     logger.info({ port }, `API listening on http://${config.http.host}:${port}`);
   }
+  // Workers log the Perspective notices when they build their classifiers; an API-only process says it here.
+  if (role === 'api') for (const notice of perspectiveNotices(config)) logger.warn(notice);
   if (role !== 'api') {
     runtime.startWorkers();
     logger.info({ concurrency: config.worker.concurrency }, 'workers started');

@@ -28,7 +28,8 @@ export async function loadContext(record: CommentRecord, deps: ContextDeps): Pro
   ]);
   const thread = await deps.comments.getMany(site, threadIds.filter((id) => id !== comment.id).slice(-deps.threadSize));
   return {
-    article: article ? { title: article.title, body: article.body } : undefined,
+    site,
+    article: article ? { title: article.title, body: article.body, url: article.url } : undefined,
     parent: parent ? asContext(parent) : undefined,
     thread: thread.map(asContext),
     authorHistory,

@@ -50,7 +50,7 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
         commentId: job.commentId,
         status: decision.status,
         codes: decision.reasons.map((r) => r.code),
-        targetAuthorId: context.parent?.author?.id,
+        targetAuthorId: verdict.target?.authorId ?? context.parent?.author?.id,
         articleId: record.comment.articleId,
         at: decision.decidedAt,
       },

@@ -28,6 +28,7 @@ function freePort(): Promise<number> {
 let child: ChildProcess;
 let receiver: CallbackReceiver;
 let output = '';
+let baseUrl = '';
 const prefix = uniquePrefix('process');
 
 beforeAll(async () => {
@@ -44,7 +45,7 @@ beforeAll(async () => {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, 20_000, `service to start:\n${output}`);
-  (global as Record<string, unknown>).baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${port}`;
 }, 30_000);
 
 afterAll(async () => {
@@ -54,7 +55,7 @@ afterAll(async () => {
 });
 
 it('moderates every seed comment and calls the CMS back, signed', async () => {
-  const client = new CmsClient({ baseUrl: (global as Record<string, string>).baseUrl, site: 'demo', secret: SECRET });
+  const client = new CmsClient({ baseUrl, site: 'demo', secret: SECRET });
   const fixtures = loadSeedFixtures();
   const ids: string[] = [];
   for (const f of fixtures) {
