@@ -32,6 +32,11 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
         return await moderateComment(parsed.data, opts.deps);
       } catch (err) {
         if (err instanceof MissingCommentError) throw new UnrecoverableError(err.message);
+        // Last attempt of a transient failure: hand the comment to a person rather than leave it queued.
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          opts.logger.error({ jobId: job.id, commentId: parsed.data.commentId, err }, 'moderation failed on its last attempt; flagging for a moderator');
+          return await moderateComment(parsed.data, opts.deps, err as Error);
+        }
         throw err;
       } finally {
         end();

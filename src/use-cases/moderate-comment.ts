@@ -29,7 +29,11 @@ export interface ModerateDeps extends ContextDeps {
 
 export type ModerateOutcome = 'applied' | 'stale' | 'moderated' | 'duplicate';
 
-export async function moderateComment(job: ModerationJobData, deps: ModerateDeps): Promise<ModerateOutcome> {
+/**
+ * Judges the comment version named by the job. With `failure`, the automatic judgement is given up
+ * (its last attempt failed): the comment is flagged for a person instead of being left queued.
+ */
+export async function moderateComment(job: ModerationJobData, deps: ModerateDeps, failure?: Error): Promise<ModerateOutcome> {
   const record = await deps.comments.get(job.site, job.commentId);
   if (!record) throw new MissingCommentError(`comment ${job.site}/${job.commentId} not found`);
   if (record.bodyHash !== job.bodyHash) return 'stale';
@@ -37,8 +41,8 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
   let outcome: ModerateOutcome = 'duplicate';
   let decision = record.decision;
   if (record.status === 'queued') {
-    const context = await loadContext(record, deps);
-    const verdict = await deps.judge(job.site, record.comment, context);
+    const context = failure ? undefined : await loadContext(record, deps);
+    const verdict = context ? await deps.judge(job.site, record.comment, context) : needsPerson(failure!);
     decision = toDecision(verdict, job.bodyHash, deps.now());
     const applied = await deps.comments.applyDecision({
       site: job.site,
@@ -50,7 +54,7 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
         commentId: job.commentId,
         status: decision.status,
         codes: decision.reasons.map((r) => r.code),
-        targetAuthorId: verdict.target?.authorId ?? context.parent?.author?.id,
+        targetAuthorId: verdict.target?.authorId ?? context?.parent?.author?.id,
         articleId: record.comment.articleId,
         at: decision.decidedAt,
       },
@@ -72,6 +76,18 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
     outcome = 'moderated';
   }
   return outcome;
+}
+
+function needsPerson(failure: Error): Verdict {
+  return {
+    action: 'flag',
+    reasons: [{ code: 'PREMODERATION', score: 1, message: `Automatic moderation failed (${failure.message.slice(0, 200)}); needs a moderator`, spans: [] }],
+    scores: {},
+    provider: 'none',
+    modelVersion: 'none',
+    policyVersion: 'none',
+    timings: {},
+  };
 }
 
 function toDecision(verdict: Verdict, hash: string, now: Date): Decision {
