@@ -1,0 +1,71 @@
+/**
+ * `npm run export:labels [-- --site <id>]`: writes the moderators' decisions kept as labelled
+ * examples (see src/infra/label-store.ts) as JSON Lines to stdout, for retraining the classifier.
+ * All configured sites by default. When a moderator decided the same version of a comment more than
+ * once, only the last decision is written. A summary goes to stderr.
+ */
+import { loadConfig } from '../config';
+import { createKeys, type Keys } from '../src/infra/keys';
+import { LabelStore } from '../src/infra/label-store';
+import { createRedis, waitForReady } from '../src/infra/redis';
+import type { Redis } from 'ioredis';
+
+export interface ExportOptions {
+  redis: Redis;
+  keys: Keys;
+  sites: readonly string[];
+  /** Receives each JSON line (without the newline); may return a promise to apply backpressure. */
+  write: (line: string) => void | Promise<void>;
+}
+
+/** Writes the latest label of every (site, comment, version); returns how many were written per site. */
+export async function exportLabels({ redis, keys, sites, write }: ExportOptions): Promise<Record<string, number>> {
+  const store = new LabelStore(redis, keys);
+  const counts: Record<string, number> = {};
+  for (const site of sites) {
+    // First pass remembers where each version's last label is; the second writes only those.
+    const last = new Map<string, number>();
+    let i = 0;
+    for await (const l of store.all(site)) last.set(`${l.commentId}\u0000${l.bodyHash}`, i++);
+    const keep = new Set(last.values());
+    counts[site] = 0;
+    i = 0;
+    for await (const l of store.all(site)) {
+      if (keep.has(i++)) {
+        await write(JSON.stringify(l));
+        counts[site] += 1;
+      }
+    }
+  }
+  return counts;
+}
+
+function siteArg(argv: string[]): string | undefined {
+  const i = argv.indexOf('--site');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--site='))?.slice('--site='.length);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: process.env });
+  const wanted = siteArg(process.argv.slice(2));
+  const sites = config.sites.map((s) => s.id);
+  if (wanted !== undefined && !sites.includes(wanted)) throw new Error(`unknown site "${wanted}"; configured: ${sites.join(', ')}`);
+  const redis = createRedis(config.redis.url, 'worker', 'export-labels');
+  try {
+    await waitForReady(redis, 5_000);
+    const write = (line: string) =>
+      new Promise<void>((resolve, reject) => (process.stdout.write(`${line}\n`, (err) => (err ? reject(err) : resolve()))));
+    const counts = await exportLabels({ redis, keys: createKeys(config.redis.prefix), sites: wanted ? [wanted] : sites, write });
+    process.stderr.write(`exported ${Object.entries(counts).map(([s, n]) => `${n} from ${s}`).join(', ')}\n`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`export-labels: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}
