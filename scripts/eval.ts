@@ -52,7 +52,7 @@ console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of model) {
   const b = baseBy.get(key(r));
   const h = HEADS.indexOf(r.head as (typeof HEADS)[number]);
-  console.log(`| ${r.head} | ${r.source} | ${r.n} | ${r.positives} | **${f(r.rocAuc)}** | ${f(b?.rocAuc)} | ${f(r.prAuc)} | ${f(b?.prAuc)} | ${thresholds[h]} | ${f(r.precision)} | ${f(r.recall)} | ${f(b?.precision)} | ${f(b?.recall)} |`);
+  console.log(`| ${r.head} | ${r.source} | ${r.n} | ${r.positives} | ${f(r.rocAuc)} | ${f(b?.rocAuc)} | ${f(r.prAuc)} | ${f(b?.prAuc)} | ${thresholds[h]} | ${f(r.precision)} | ${f(r.recall)} | ${f(b?.precision)} | ${f(b?.recall)} |`);
 }
 
 console.log('\nPer source, mean over the labels it provides (labels with ≥ 10 test positives):\n');

@@ -39,7 +39,6 @@ params.meta.training = {
   trainPositivesPerLabel: positives,
   sourceWeights: weights,
   options,
-  trainSeconds: Math.round((Date.now() - started) / 100) / 10,
 };
 saveModel(values.out!, params);
 console.log(`thresholds: ${HEADS.map((h, i) => `${h} ${params.meta.thresholds[i]}`).join(', ')}`);

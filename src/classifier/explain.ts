@@ -18,7 +18,7 @@ export interface ExplainOptions {
 
 /** Spans of the original comment that drove head `head` up, in text order. */
 export function explain(model: LinearModel, features: SparseFeatures, head: number, options: ExplainOptions = {}): Span[] {
-  const { maxWords = 4, minShare = 0.35 } = options;
+  const { maxWords = 3, minShare = 0.5 } = options;
   const { normalized } = features;
   const [g0, g1] = model.groupFactors(features);
   const credit: number[] = [];

@@ -29,8 +29,8 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20260101,
   bits: 19,
-  epochs: 6,
-  learningRate: 0.15,
+  epochs: 12,
+  learningRate: 0.1,
   l2Task: 1e-4,
   l2Shared: 1e-5,
   shared: true,
