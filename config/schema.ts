@@ -94,6 +94,16 @@ export const ConfigSchema = z
         concurrency: z.number().int().min(1).default(8),
       })
       .prefault({}),
+    moderation: z
+      .object({
+        /** How long a moderator's claim on an item lasts without renewal. */
+        claimTtlMs: z.number().int().min(1_000).default(120_000),
+        /** How long a live-update (SSE) ticket stays redeemable. */
+        ticketTtlMs: z.number().int().min(1_000).default(30_000),
+        /** Keep-alive interval on live-update streams. */
+        heartbeatMs: z.number().int().min(1_000).default(15_000),
+      })
+      .prefault({}),
     /** Global policy; sites override parts of it. */
     policy: PolicySchema.prefault({}),
     perspective: PerspectiveSchema.prefault({}),

@@ -2,7 +2,8 @@
  * Evaluates the shipped model against a TF-IDF + logistic regression baseline on the held-out test
  * split (the same seeded, stratified per-source split that training used).
  *   npm run eval -- --data ../shared/data/training [--model models/local-classifier.bin] [--dev ../shared/data/dev]
- * --dev adds the SFU news-comment toxicity check (evaluation only: that corpus is non-commercial).
+ * --dev adds the SFU news-comment toxicity check and the off-topic evaluation (evaluation only: that
+ * corpus is non-commercial).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { evaluateRows, type LabelReport } from '../src/classifier/training/evalu
 import { rocAuc, averagePrecision } from '../src/classifier/training/metrics';
 import { splitRows } from '../src/classifier/training/split';
 import type { TrainOptions } from '../src/classifier/training/train-model';
+import { runOffTopicEval } from './eval-offtopic';
 
 const { values } = parseArgs({
   options: {
@@ -85,4 +87,9 @@ if (values.dev) {
       console.log(`| ${cut} | ${ys.filter((y) => y).length} | ${head} | ${f(rocAuc(m, ys))} | ${f(rocAuc(b, ys))} | ${f(averagePrecision(m, ys))} | ${f(averagePrecision(b, ys))} |`);
     }
   }
+}
+
+if (values.dev) {
+  console.log('\n# Off-topic: own article and thread vs another article\'s\n');
+  runOffTopicEval(existsSync(values.dev) && statSync(values.dev).isDirectory() ? values.dev : path.dirname(values.dev));
 }

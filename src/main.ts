@@ -6,6 +6,7 @@
 import http from 'node:http';
 import express from 'express';
 import { ConfigError, loadConfig } from '../config';
+import { moderatorExtensions, type ModeratorExtensions } from './api/moderation';
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
 import { opsRoutes } from './api/routes/ops';
@@ -46,8 +47,10 @@ async function main(): Promise<void> {
 
   const runtime = await Runtime.create({ config, logger, env: process.env });
   const servers: http.Server[] = [];
+  let moderation: ModeratorExtensions | undefined;
   if (role !== 'worker') {
-    const server = http.createServer(runtime.createApp());
+    moderation = moderatorExtensions({ runtime, config, logger, ...config.moderation });
+    const server = http.createServer(runtime.createApp(moderation));
     const port = await listen(server, config.http.port, config.http.host);
     servers.push(server);
     logger.info({ port }, `API listening on http://${config.http.host}:${port}`);
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, 30_000).unref();
+    await moderation?.close(); // ends live-update streams, which would otherwise hold the server open
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     await runtime.close();
     localRedis?.stop();

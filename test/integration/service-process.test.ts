@@ -79,6 +79,15 @@ it('moderates every seed comment and calls the CMS back, signed', async () => {
   expect(new Set(receiver.received.map((r) => r.payload!.comment.id))).toEqual(new Set(ids));
 }, 60_000);
 
+it('serves the moderators\' page and API in the same process', async () => {
+  const page = await fetch(`${baseUrl}/moderate/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  const queue = await fetch(`${baseUrl}/v1/sites/demo/moderation/queue`, { headers: { authorization: 'Bearer demo-moderator' } });
+  expect(queue.status).toBe(200);
+  expect((await queue.json()).total).toBeGreaterThanOrEqual(1); // the seed insults wait for a person
+});
+
 it('stops cleanly on SIGTERM', async () => {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
