@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { loadConfig } from '../config';
 import { CmsClient } from '../src/client/cms-client';
 import { Runtime } from '../src/container';
+import { deleteKeysByPrefix } from '../src/infra/redis';
 import { createLogger } from '../src/logger';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 
@@ -66,12 +67,7 @@ async function main() {
 
   server.close();
   await runtime.close();
-  let cursor = '0';
-  do {
-    const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = c;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysByPrefix(redis, prefix);
   redis.disconnect();
 }
 

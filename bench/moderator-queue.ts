@@ -14,6 +14,7 @@ import { Runtime } from '../src/container';
 import { createLogger } from '../src/logger';
 import { REASON_CODES } from '../src/moderation/types';
 import { reason, seedFlagged, type FlaggedSeed } from '../test/support/flagged-seeder';
+import { deleteKeysByPrefix } from '../src/infra/redis';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -99,12 +100,7 @@ async function main() {
     await new Promise((r) => server.close(r));
     await runtime.close();
     const redis = new Redis(redisUrl);
-    let c = '0';
-    do {
-      const [next, keys] = await redis.scan(c, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      c = next;
-      if (keys.length) await redis.del(...keys);
-    } while (c !== '0');
+    await deleteKeysByPrefix(redis, prefix);
     redis.disconnect();
   }
 }

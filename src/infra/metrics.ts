@@ -47,36 +47,27 @@ export function createMetrics(sources?: MetricsSources) {
   const callbacksDelivered = new Counter({ name: 'callbacks_delivered_total', help: 'Callbacks the CMS accepted', labelNames: ['site'], registers: [registry] });
 
   if (sources) {
-    new Gauge({
-      name: 'queue_jobs',
-      help: 'Jobs in each BullMQ queue by state',
-      labelNames: ['queue', 'state'],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const [queue, counts] of Object.entries(await sources.queueCounts())) for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
-      },
-    });
-    new Gauge({
-      name: 'moderation_decisions',
-      help: 'Decisions stored, by site and status (all processes, from Redis)',
-      labelNames: ['site', 'status'],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const [site, counts] of Object.entries(await sources.decisionCounts())) for (const [status, n] of Object.entries(counts)) this.set({ site, status }, n);
-      },
-    });
-    new Gauge({
-      name: 'callback_dead_letters',
-      help: 'Callbacks that exhausted their retries and wait to be re-driven',
-      labelNames: ['site'],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const [site, n] of Object.entries(await sources.deadLetterCounts())) this.set({ site }, n);
-      },
-    });
+    /** A gauge filled from Redis at scrape time: `read` gives rows of [labels, value]. */
+    const scraped = (name: string, help: string, labelNames: string[], read: () => Promise<Array<[Record<string, string>, number]>>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const [labels, value] of await read()) this.set(labels, value);
+        },
+      });
+    const nested = (outer: string, inner: string, data: Record<string, Record<string, number>>) =>
+      Object.entries(data).flatMap(([a, counts]) => Object.entries(counts).map(([b, n]): [Record<string, string>, number] => [{ [outer]: a, [inner]: b }, n]));
+    scraped('queue_jobs', 'Jobs in each BullMQ queue by state', ['queue', 'state'], async () => nested('queue', 'state', await sources.queueCounts()));
+    scraped('moderation_decisions', 'Decisions stored, by site and status (all processes, from Redis)', ['site', 'status'], async () =>
+      nested('site', 'status', await sources.decisionCounts()),
+    );
+    scraped('callback_dead_letters', 'Callbacks that exhausted their retries and wait to be re-driven', ['site'], async () =>
+      Object.entries(await sources.deadLetterCounts()).map(([site, n]) => [{ site }, n]),
+    );
   }
 
   return { registry, httpRequests, httpDuration, jobDuration, decisionLatency, decisionsProcessed, callbackFailures, callbacksDelivered };

@@ -44,3 +44,15 @@ export function isConnectionError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : String(err);
   return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|Stream isn't writeable|Reached the max retries/i.test(msg);
 }
+
+/** Deletes every key that starts with `prefix` (SCAN in batches, so it is safe on a shared Redis). */
+export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

@@ -57,7 +57,7 @@ const asModerator = (r: request.Test) => r.set('Authorization', 'Bearer demo-mod
 
 it('delivers each automatic decision to the CMS as a signed comment.moderated callback', async () => {
   expect((await postComment('d-1', 'You are a stupid idiot and everyone knows it.')).status).toBe(202);
-  const got = await waitFor(() => cms.received.find((r) => (r.payload.comment as { id: string }).id === 'd-1'), 10_000, 'callback');
+  const got = await waitFor(() => cms.received.find((r) => (r.payload.comment as { id: string }).id === 'd-1'), 'callback');
   expect(got.signatureOk).toBe(true);
   expect(got.payload).toMatchObject({
     type: 'comment.moderated',
@@ -76,7 +76,7 @@ it('retries a failing CMS, dead-letters the callback after the last attempt, and
   const dead = await waitFor(async () => {
     const res = await asModerator(request(svc.app).get('/v1/sites/demo/callbacks/dead-letters'));
     return res.body.items.find((d: { payload: { comment: { id: string } } }) => d.payload.comment.id === 'd-2');
-  }, 10_000, 'dead letter');
+  }, 'dead letter', 10_000);
   expect(dead).toMatchObject({ attempts: 3, error: expect.stringMatching(/HTTP 500/) });
 
   const metrics = await request(svc.app).get('/metrics');
@@ -87,20 +87,20 @@ it('retries a failing CMS, dead-letters the callback after the last attempt, and
   const redrive = await asModerator(request(svc.app).post('/v1/sites/demo/callbacks/dead-letters/redrive'));
   expect(redrive.status).toBe(202);
   expect(redrive.body.redriven).toEqual([dead.id]);
-  await waitFor(() => cms.received.find((r) => (r.payload.comment as { id: string }).id === 'd-2'), 10_000, 're-driven callback');
+  await waitFor(() => cms.received.find((r) => (r.payload.comment as { id: string }).id === 'd-2'), 're-driven callback');
   expect((await asModerator(request(svc.app).get('/v1/sites/demo/callbacks/dead-letters'))).body.count).toBe(0);
 });
 
 it('fails a malformed job without retrying it', async () => {
   const job = await svc.runtime.queue.queue.add('moderate', { site: 'demo', commentId: 'x' } as never, { attempts: 5 });
-  const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? await svc.runtime.queue.queue.getJob(job.id!) : undefined));
+  const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? await svc.runtime.queue.queue.getJob(job.id!) : undefined), 'failed job');
   expect(failed?.attemptsMade).toBe(1);
   expect(failed?.failedReason).toMatch(/malformed moderation job/);
 });
 
 it('fails a job for a comment that does not exist without retrying it', async () => {
   const job = await svc.runtime.queue.queue.add('moderate', { site: 'demo', commentId: 'ghost', bodyHash: 'a'.repeat(32) }, { attempts: 5 });
-  await waitFor(async () => ((await job.getState()) === 'failed' ? true : undefined));
+  await waitFor(async () => ((await job.getState()) === 'failed' ? true : undefined), 'failed job');
   expect((await svc.runtime.queue.queue.getJob(job.id!))?.attemptsMade).toBe(1);
 });
 

@@ -1,15 +1,18 @@
 /**
  * Builds the real service (API, stores, BullMQ workers) against the real Redis with a key prefix
- * of its own, and removes every key under that prefix afterwards.
+ * of its own, and removes every key under that prefix afterwards. (test/support/service.ts adds the
+ * moderators' API, a listening server and a CMS receiver on top of the same pieces.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import { loadConfig, type Config } from '../../config';
 import { Runtime } from '../../src/container';
+import { deleteKeysByPrefix } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
+import { REDIS_URL } from '../support/service';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { REDIS_URL, waitFor } from '../support/service';
 
 export interface TestService {
   runtime: Runtime;
@@ -23,16 +26,11 @@ export function uniquePrefix(name: string): string {
   return `{test-${name}-${randomBytes(4).toString('hex')}}`;
 }
 
-/** Deletes every key under `prefix` (SCAN, so it is safe on a shared Redis). */
+/** Deletes every key under `prefix` with a connection of its own. */
 export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysByPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
@@ -59,15 +57,4 @@ export async function startService({ name, overrides = {}, workers = true }: Sta
       await deleteKeys(prefix);
     },
   };
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

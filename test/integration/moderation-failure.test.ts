@@ -66,7 +66,7 @@ it('flags a comment for a moderator after the last failed attempt, and queues it
   const record = await waitFor(async () => {
     const r = await comments.get('demo', 'f-1');
     return r?.status !== 'queued' ? r : undefined;
-  }, 10_000, 'fallback decision');
+  }, 'fallback decision', 10_000);
   expect(calls).toBe(3);
   expect(record!.status).toBe('flagged');
   expect(record!.decision!.reasons[0]).toMatchObject({ code: 'PREMODERATION', message: expect.stringContaining('provider unreachable') });

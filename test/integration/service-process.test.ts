@@ -44,7 +44,7 @@ beforeAll(async () => {
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, 20_000, `service to start:\n${output}`);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, `service to start:\n${output}`, 20_000);
   baseUrl = `http://127.0.0.1:${port}`;
 }, 30_000);
 
@@ -71,10 +71,10 @@ it('moderates every seed comment and calls the CMS back, signed', async () => {
     const view = await waitFor(async () => {
       const r = await client.getComment(id);
       return r.body.status !== 'queued' ? r.body : undefined;
-    }, 20_000, `decision for ${id}`);
+    }, `decision for ${id}`, 20_000);
     expect(['approved', 'flagged', 'rejected']).toContain(view.status);
   }
-  await waitFor(() => (new Set(receiver.received.map((r) => r.payload?.comment.id)).size >= ids.length ? true : undefined), 20_000, 'callbacks');
+  await waitFor(() => (new Set(receiver.received.map((r) => r.payload?.comment.id)).size >= ids.length ? true : undefined), 'callbacks', 20_000);
   expect(receiver.received.every((r) => r.verification.ok)).toBe(true);
   expect(new Set(receiver.received.map((r) => r.payload!.comment.id))).toEqual(new Set(ids));
 }, 60_000);

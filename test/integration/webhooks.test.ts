@@ -52,7 +52,7 @@ describe('accepting comments', () => {
     const view = await waitFor(async () => {
       const r = await getAsModerator('c-accept');
       return r.body.status !== 'queued' ? r.body : undefined;
-    });
+    }, 'decision');
     expect(view).toMatchObject({ id: 'c-accept', articleId: 'art-1', status: 'approved', decidedBy: 'auto' });
     expect(view.modelVersion).toEqual(expect.any(String));
     expect(view.history.map((h: { event: string }) => h.event)).toEqual(['received', 'decided']);
@@ -62,7 +62,7 @@ describe('accepting comments', () => {
     const first = await post('/comments', comment('c-twice'));
     const second = await post('/comments', comment('c-twice'));
     expect([first.status, second.status]).toEqual([202, 202]);
-    await waitFor(async () => ((await getAsModerator('c-twice')).body.status !== 'queued' ? true : undefined));
+    await waitFor(async () => ((await getAsModerator('c-twice')).body.status !== 'queued' ? true : undefined), 'decision');
     const third = await post('/comments', comment('c-twice'));
     expect(third.status).toBe(202);
     expect(third.body.status).toBe('approved');
@@ -74,14 +74,14 @@ describe('accepting comments', () => {
 
   it('re-moderates an edited comment and records the edit in its history', async () => {
     await post('/comments', comment('c-edit', 'The minister made a fair point.'));
-    await waitFor(async () => ((await getAsModerator('c-edit')).body.status === 'approved' ? true : undefined));
+    await waitFor(async () => ((await getAsModerator('c-edit')).body.status === 'approved' ? true : undefined), 'first decision');
     const res = await post('/comments', comment('c-edit', 'You are a stupid idiot.'));
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('queued');
     const view = await waitFor(async () => {
       const v = (await getAsModerator('c-edit')).body;
       return v.history.length >= 4 && v.status !== 'queued' ? v : undefined;
-    });
+    }, 'decision');
     expect(view.body).toBe('You are a stupid idiot.');
     expect(view.history.map((h: { event: string }) => h.event)).toEqual(['received', 'decided', 'edited', 'decided']);
     expect(view.status).not.toBe('approved');

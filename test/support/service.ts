@@ -13,6 +13,7 @@ import { moderatorExtensions, type ModeratorExtensions } from '../../src/api/mod
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/client/callback-receiver';
 import { CmsClient } from '../../src/client/cms-client';
 import { Runtime } from '../../src/container';
+import { deleteKeysByPrefix } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -101,14 +102,7 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
 }
 
 /** Deletes every key under `prefix` (SCAN, safe on a shared Redis). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+export const deleteKeys = (redis: Redis, prefix: string) => deleteKeysByPrefix(redis, prefix).then(() => undefined);
 
 /** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {

@@ -39,39 +39,24 @@ function checkBearer(req: Request, moderators: ModeratorDirectory): void {
   req.caller = { kind: 'moderator', moderator };
 }
 
-/** CMS only: a valid signature over the raw body. */
-export function requireSignature(toleranceSeconds: number) {
-  return (req: Request, _res: Response, next: NextFunction) => {
+/** Turns a throwing check into Express middleware. */
+const guard =
+  (check: (req: Request) => void) =>
+  (req: Request, _res: Response, next: NextFunction): void => {
     try {
-      checkSignature(req, toleranceSeconds);
+      check(req);
       next();
     } catch (err) {
       next(err);
     }
   };
-}
+
+/** CMS only: a valid signature over the raw body. */
+export const requireSignature = (toleranceSeconds: number) => guard((req) => checkSignature(req, toleranceSeconds));
 
 /** Moderator only: a bearer token with access to the site. */
-export function requireModerator(moderators: ModeratorDirectory) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    try {
-      checkBearer(req, moderators);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  };
-}
+export const requireModerator = (moderators: ModeratorDirectory) => guard((req) => checkBearer(req, moderators));
 
 /** Either a moderator's bearer token or a CMS signature. */
-export function requireModeratorOrSignature(moderators: ModeratorDirectory, toleranceSeconds: number) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    try {
-      if (req.get('authorization')) checkBearer(req, moderators);
-      else checkSignature(req, toleranceSeconds);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  };
-}
+export const requireModeratorOrSignature = (moderators: ModeratorDirectory, toleranceSeconds: number) =>
+  guard((req) => (req.get('authorization') ? checkBearer(req, moderators) : checkSignature(req, toleranceSeconds)));

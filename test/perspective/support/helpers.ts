@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import { REDACT_PATHS, type Logger } from '../../../src/logger';
 import type { Classifier, ClassifierInput, ClassifierResult } from '../../../src/moderation/types';
+import { deleteKeysByPrefix } from '../../../src/infra/redis';
 
 /**
  * Deterministic stand-in for the local model: "idiot" → 0.95 (sure), "maybe" → 0.5 (unsure),
@@ -30,14 +31,7 @@ export const uniquePrefix = (name: string) => `{cmtest-${name}-${process.pid}-${
 /** A new connection, as each worker process would have. */
 export const connect = () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+export const deleteKeys = (redis: Redis, prefix: string) => deleteKeysByPrefix(redis, prefix).then(() => undefined);
 
 /** A logger whose JSON lines land in `lines` (with the service's redaction rules). */
 export function captureLogger(): { logger: Logger; lines: string[] } {
