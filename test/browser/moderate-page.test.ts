@@ -3,13 +3,17 @@
  * real service: sign in, highlighted spans, keyboard decisions, live updates, and attacker-controlled
  * text shown as inert text under the strict Content-Security-Policy. Saves screenshots to docs/.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CommentStore } from '../../src/infra/comment-store';
 import { loadSeed, submitFlagged } from '../support/comments';
 import { startTestService, TOKENS, waitFor, type TestService } from '../support/service';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+// docs/screenshots is refreshed on request (UPDATE_SCREENSHOTS=1 npx jest test/browser), so a test run
+// leaves the working tree as it was.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(__dirname, '..', '..', 'docs', 'screenshots') : mkdtempSync(path.join(os.tmpdir(), 'shots-'));
 const XSS_TITLE = '<script>window.__xss = "title"</script> Budget <b>vote</b>';
 const XSS_NAME = '<img src=x onerror="window.__xss = \'name\'">';
 const XSS_BODY = '<script>window.__xss = "body"</script> javascript:alert(1) <img src=x onerror=alert(1)> you are an idiot';
