@@ -94,3 +94,16 @@ it('stops cleanly on SIGTERM', async () => {
   expect(await exited).toBe(0);
   expect(output).toContain('stopped');
 }, 40_000);
+
+it('stops with a message naming REDIS_URL when no Redis answers', async () => {
+  const run = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, REDIS_URL: 'redis://127.0.0.1:1', REDIS_START_LOCAL: 'false', PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  run.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(err).toMatch(/Redis does not answer at REDIS_URL=redis:\/\/127\.0\.0\.1:1/);
+}, 30_000);
