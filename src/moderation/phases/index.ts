@@ -1,6 +1,7 @@
 /**
  * The moderation policy as an ordered list of phases. Read top to bottom: trusted authors skip everything;
- * the text is normalised once; the classifier scores it; disguised abuse is restored; targeting decides whether
+ * the text is normalised once; the classifier scores it; disguised abuse is restored; threats of violence
+ * at people are found from sentence structure; targeting decides whether
  * abuse is aimed at a participant (harassment); relevance compares it with the conversation (off topic);
  * spam looks for promotion and repeats; word lists apply; the policy turns it all into a decision.
  */
@@ -9,6 +10,7 @@ import { trustPhase } from './trust';
 import { normalisePhase } from './normalise';
 import { classifyPhase } from './classify';
 import { obfuscationPhase } from './obfuscation';
+import { threatPhase } from './threat';
 import { targetingPhase } from './targeting';
 import { relevancePhase } from './relevance';
 import { spamPhase } from './spam';
@@ -20,6 +22,7 @@ export const PHASES: readonly Phase[] = Object.freeze([
   normalisePhase,
   classifyPhase,
   obfuscationPhase,
+  threatPhase,
   targetingPhase,
   relevancePhase,
   spamPhase,

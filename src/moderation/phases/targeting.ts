@@ -8,6 +8,7 @@ import type { AuthorHistoryEntry, CommentInput, ModerationContext, ReasonCode } 
 import type { EffectivePolicy } from '../../../config/policy-schema';
 import { clamp01, type Finding, type Phase, type Target } from './phase';
 import { findTarget } from './target';
+import { threatAtReader } from './threat';
 
 const ABUSE_CODES = new Set<ReasonCode>(['INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'TOXICITY']);
 /** Without an addressee, the classifier's harassment estimate counts only this much. */
@@ -28,12 +29,14 @@ export const targetingPhase: Phase = {
     const t = policy.policy.targeting;
     const boost = abuse >= t.minAbuse ? Math.min(t.maxBoost, t.stepPerPrior * priors.length) : 0;
     const base = target ? abuse * target.strength : Math.min(model, abuse) * UNTARGETED;
-    const harassment = clamp01(base + boost);
+    // A threat aimed at a reader or participant is harassment at the threat's own score (max: counted once).
+    const threat = threatAtReader(state.findings);
+    const harassment = clamp01(Math.max(base, threat?.score ?? 0) + boost);
     const cls = state.classification?.spans ?? {};
-    const spans = [...(cls.harassment ?? []), ...(cls.insult ?? []), ...(cls.threat ?? []), ...(cls.identityAttack ?? [])];
+    const spans = [...(threat?.spans ?? []), ...(cls.harassment ?? []), ...(cls.insult ?? []), ...(cls.threat ?? []), ...(cls.identityAttack ?? [])];
     const aimed = target ? `aimed at ${target.name ? target.name : 'a reader'} (${target.how})` : 'aimed at nobody in the conversation';
     const repeat = boost > 0 ? `; ${priors.length} earlier flagged/rejected abusive comment(s) by this author at the same ${priors.some((p) => target?.authorId && p.targetAuthorId === target.authorId) ? 'person' : 'thread'} within ${t.windowHours} h` : '';
-    const finding: Finding = { category: 'harassment', code: 'HARASSMENT', score: harassment, spans, message: `Abuse ${aimed}${repeat}` };
+    const finding: Finding = { category: 'harassment', code: 'HARASSMENT', score: harassment, spans, message: `${threat && threat.score > base ? 'Threat' : 'Abuse'} ${aimed}${repeat}` };
     return { scores: { ...s, harassment }, findings: [finding], target };
   },
 };
