@@ -78,6 +78,10 @@ export const ConfigSchema = z
         /** Completed/failed jobs kept for inspection (count). */
         keepCompleted: z.number().int().min(0).default(1_000),
         keepFailed: z.number().int().min(0).default(10_000),
+        /** How long a worker's lock on a job lasts between renewals; a dead worker's job is taken over after it. */
+        lockDurationMs: z.number().int().min(1_000).default(30_000),
+        /** How often workers look for stalled jobs (held by a worker that died) and return them to the queue. */
+        stalledIntervalMs: z.number().int().min(1_000).default(30_000),
         /** Port of the worker role's own /healthz and /metrics (0 picks a free port). */
         metricsPort: z.number().int().min(0).max(65535).default(9100),
         /** Window in which identical texts count as repeat posts. */

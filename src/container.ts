@@ -133,6 +133,8 @@ export class Runtime {
       connection: this.workerRedis,
       keys: this.keys,
       concurrency: config.worker.concurrency,
+      lockDurationMs: config.worker.lockDurationMs,
+      stalledIntervalMs: config.worker.stalledIntervalMs,
       logger: logger.child({ component: 'moderation-worker' }),
       metrics: this.metrics,
       deps: {
@@ -146,7 +148,7 @@ export class Runtime {
         publish,
         judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
         onDecision: (site, decision, record) => {
-          this.metrics.decisionsProcessed.inc({ site, status: decision.status, decided_by: decision.decidedBy });
+          this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
           this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
         },
       },

@@ -16,6 +16,9 @@ export interface ModerationWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
   concurrency: number;
+  /** Lock and stalled-job check timing (BullMQ), see config `worker`. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   logger: Logger;
   metrics: Metrics;
   deps: ModerateDeps;
@@ -42,7 +45,16 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
         end();
       }
     },
-    { connection: opts.connection, prefix: opts.keys.prefix, concurrency: opts.concurrency, maxStalledCount: 2 },
+    {
+      connection: opts.connection,
+      prefix: opts.keys.prefix,
+      concurrency: opts.concurrency,
+      // BullMQ takes an explicit undefined as a value, so only pass what is set.
+      ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs ? { stalledInterval: opts.stalledIntervalMs } : {}),
+      // A job that stalls twice (its worker died twice while holding it) fails instead of looping.
+      maxStalledCount: 2,
+    },
   );
   worker.on('completed', (job, outcome) => opts.logger.debug({ jobId: job.id, commentId: job.data.commentId, site: job.data.site, outcome }, 'moderation job done'));
   worker.on('failed', (job, err) =>

@@ -42,7 +42,12 @@ export function createMetrics(sources?: MetricsSources) {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  const decisionsProcessed = new Counter({ name: 'moderation_decisions_processed_total', help: 'Decisions stored by this process', labelNames: ['site', 'status', 'decided_by'], registers: [registry] });
+  const decisionsProcessed = new Counter({
+    name: 'moderation_decisions_processed_total',
+    help: 'Automatic decisions stored by this process, by the provider that scored them (local, perspective, local fallback …)',
+    labelNames: ['site', 'status', 'provider'],
+    registers: [registry],
+  });
   const callbackFailures = new Counter({ name: 'callback_failures_total', help: 'Failed callback delivery attempts', labelNames: ['site'], registers: [registry] });
   const callbacksDelivered = new Counter({ name: 'callbacks_delivered_total', help: 'Callbacks the CMS accepted', labelNames: ['site'], registers: [registry] });
 
