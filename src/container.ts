@@ -47,6 +47,8 @@ export class Runtime {
   readonly callbacks: CallbackQueue;
   readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
+  /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
+  private readonly apiStores: ReturnType<Runtime['store']>;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
 
@@ -83,13 +85,14 @@ export class Runtime {
     this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.apiStores = this.store(apiRedis);
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.queue.getJobCounts(),
         callbacks: await this.callbacks.queue.getJobCounts(),
       }),
-      decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).comments.stats(s.id)] as const))),
-      deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.store(this.apiRedis).deadLetters.count(s.id)] as const))),
+      decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
+      deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
     });
     for (const site of config.sites) this.policies.set(site.id, resolvePolicy(config.policy, site.policy));
   }
@@ -105,7 +108,7 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters } = this.store(this.apiRedis);
+    const { comments, articles, deadLetters } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,

@@ -21,7 +21,7 @@ export async function loadContext(record: CommentRecord, deps: ContextDeps): Pro
   const receivedMs = Date.parse(record.receivedAt);
   const [article, parent, threadIds, authorHistory, repeatCount] = await Promise.all([
     deps.articles.get(site, comment.articleId),
-    comment.parentId ? deps.comments.get(site, comment.parentId) : null,
+    comment.parentId ? deps.comments.getMany(site, [comment.parentId]).then((found) => found[0] ?? null) : null,
     deps.comments.recentOnArticle(site, comment.articleId, receivedMs, deps.threadSize + 1),
     deps.comments.authorHistory(site, comment.author.id),
     deps.comments.countRepeats(site, textFingerprint(comment.body), comment.id, deps.repeatWindowSeconds),
