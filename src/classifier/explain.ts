@@ -28,7 +28,7 @@ export function explain(model: LinearModel, features: SparseFeatures, head: numb
       credit[word] = (credit[word] ?? 0) + c / 2;
       credit[word + 1] = (credit[word + 1] ?? 0) + c / 2;
     } else credit[word] = (credit[word] ?? 0) + c;
-  });
+  }, model.features);
   const ranked = credit
     .map((c, word) => ({ c: c ?? 0, word }))
     .filter((x) => x.c > 0)

@@ -38,3 +38,23 @@ export function unmask(pattern: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Insulting adjectives and nouns aimed at people, for the model's two lexicon features (see
+ * features.ts). One feature among many: the model learns how much they count, per label.
+ */
+export const INSULT_WORDS: readonly string[] = [
+  'idiot', 'idiots', 'idiotic', 'moron', 'morons', 'moronic', 'stupid', 'stupidity', 'dumb', 'dumbass', 'dumber',
+  'imbecile', 'cretin', 'fool', 'fools', 'foolish', 'ignorant', 'ignoramus', 'pathetic', 'loser', 'losers', 'clown',
+  'clowns', 'jerk', 'jerks', 'troll', 'trolls', 'liar', 'liars', 'hypocrite', 'hypocrites', 'hypocritical', 'coward',
+  'cowards', 'cowardly', 'scum', 'scumbag', 'dimwit', 'halfwit', 'nitwit', 'dolt', 'dope', 'twit', 'buffoon',
+  'retard', 'retarded', 'brainless', 'clueless', 'incompetent', 'useless', 'worthless', 'disgusting', 'disgrace',
+  'vile', 'creep', 'creepy', 'lunatic', 'nutjob', 'nutcase', 'wacko', 'freak', 'bigot', 'bigots', 'racist',
+  'sexist', 'ugly', 'fat', 'lazy', 'delusional', 'deluded', 'sheep', 'shill', 'hack', 'crook', 'crooks', 'thug',
+  'thugs', 'punk', 'parasite', 'parasites', 'pig', 'pigs', 'rat', 'snake', 'garbage', 'trash', 'filth', 'filthy',
+  'asshole', 'bastard', 'bitch', 'prick', 'dick', 'douche', 'douchebag', 'wanker', 'twat', 'cunt', 'jackass',
+  'arrogant', 'smug', 'pompous', 'whiny', 'crybaby', 'simpleton', 'ignorance', 'sick', 'evil', 'nazi', 'fascist',
+];
+
+/** Second-person words; an insulting word shortly after one of them is likely aimed at the reader. */
+export const SECOND_PERSON: readonly string[] = ['you', 'your', 'youre', 'yours', 'ur', 'u', 'ya', 'yourself', 'thou'];

@@ -5,6 +5,7 @@
  * scale per head, bucket-major so one feature's heads share a cache line).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { Vectorizer, type SparseFeatures } from './vectorize';
 
 /** The labels the model scores, in the order of its heads. */
@@ -16,6 +17,8 @@ export interface ModelMeta {
   format: 'local-classifier/1';
   version: string;
   bits: number;
+  /** The n-grams the model reads; absent in older files, which used DEFAULT_FEATURES. */
+  features?: FeatureOptions;
   heads: Head[];
   /** Multiplier of the word and character groups after each is L2-normalised. */
   groupScale: [number, number];
@@ -109,8 +112,13 @@ export class LinearModel {
       this.q = q;
     }
     this.idf = model.idf;
-    this.vectorizer = new Vectorizer(this.meta.bits);
+    this.vectorizer = new Vectorizer(this.meta.bits, this.features);
     this.sums = new Float64Array(this.heads);
+  }
+
+  /** The feature options the model was trained with. */
+  get features(): FeatureOptions {
+    return this.meta.features ?? DEFAULT_FEATURES;
   }
 
   /** The float weight of `bucket` for head `h`. */

@@ -3,7 +3,7 @@
  * bucket once (binary presence), remember its sign and group. Reuses its buffers, so one
  * vectoriser serves one caller at a time; the result is valid until the next call.
  */
-import { forEachFeature } from './features';
+import { DEFAULT_FEATURES, forEachFeature, type FeatureOptions } from './features';
 import { normalize, type NormalizedText } from './normalize';
 
 /** Distinct hashed features of one text (views into the vectoriser's buffers). */
@@ -17,6 +17,7 @@ export interface SparseFeatures {
 
 export class Vectorizer {
   readonly bits: number;
+  readonly features: FeatureOptions;
   // A small open-addressing set of this text's buckets (stays in L1/L2 cache, unlike a 2^bits table).
   private slots = new Int32Array(8192);
   private slotStamp = new Uint32Array(8192);
@@ -26,8 +27,9 @@ export class Vectorizer {
   private groups = new Uint8Array(4096);
   private count = 0;
 
-  constructor(bits: number) {
+  constructor(bits: number, features: FeatureOptions = DEFAULT_FEATURES) {
     this.bits = bits;
+    this.features = features;
   }
 
   private readonly sink = (bucket: number, sign: number, group: number): void => {
@@ -84,7 +86,7 @@ export class Vectorizer {
     }
     this.count = 0;
     const normalized = normalize(text);
-    forEachFeature(normalized.text, this.bits, this.sink);
+    forEachFeature(normalized.text, this.bits, this.sink, this.features);
     return { count: this.count, buckets: this.buckets, signs: this.signs, groups: this.groups, normalized };
   }
 }

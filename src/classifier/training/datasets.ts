@@ -95,3 +95,33 @@ function insults(dir: string): LabelledRow[] {
 export function loadTrainingData(dir: string): LabelledRow[] {
   return [...jigsaw(dir), ...davidson(dir), ...olid(dir), ...insults(dir)].filter((r) => r.text.trim() !== '');
 }
+
+/**
+ * How the training recipe reads the sources' labels where the mapping is a judgement call. The
+ * defaults are the mapping above; evaluation always uses the mapping above.
+ */
+export interface LabelMapping {
+  /** Davidson "offensive" (mostly profanity and slurs in tweets) is toxicity; false leaves toxicity unknown there. */
+  davidsonOffensiveToxic: boolean;
+  /** OLID untargeted offence (swearing) is toxicity; false leaves toxicity unknown there. */
+  olidUntargetedToxic: boolean;
+  /** A 2012 comment that is not an insult is not toxic either (false: unknown). */
+  insultsNegativeNotToxic: boolean;
+}
+
+export const DEFAULT_LABEL_MAPPING: LabelMapping = { davidsonOffensiveToxic: true, olidUntargetedToxic: true, insultsNegativeNotToxic: false };
+
+/** Rows relabelled for training under `m` (new arrays; the input is not changed). */
+export function relabel(rows: LabelledRow[], m: LabelMapping): LabelledRow[] {
+  const tox = H.toxicity;
+  return rows.map((r) => {
+    let value: number | undefined;
+    if (r.source === 'davidson2017' && r.stratum === '1' && !m.davidsonOffensiveToxic) value = N;
+    else if (r.source === 'olid2019' && r.stratum.startsWith('OFFUNT') && !m.olidUntargetedToxic) value = N;
+    else if (r.source === 'insults2012' && r.stratum === '0' && m.insultsNegativeNotToxic) value = 0;
+    if (value === undefined) return r;
+    const y = r.y.slice();
+    y[tox] = value;
+    return { ...r, y };
+  });
+}

@@ -6,11 +6,13 @@
 import { HEADS, LinearModel, type ModelMeta, type ModelParams } from '../model';
 import { Vectorizer } from '../vectorize';
 import { bestF1Threshold, fitPlatt } from './calibrate';
-import { SOURCES, type LabelledRow, type SourceName } from './datasets';
+import { DEFAULT_FEATURES, type FeatureOptions } from '../features';
+import { DEFAULT_LABEL_MAPPING, SOURCES, relabel, type LabelMapping, type LabelledRow, type SourceName } from './datasets';
 import { trainSgd, type SparseRows } from './sgd';
 import { splitRows, type SplitOptions } from './split';
 
 const MIN_POSITIVES_FOR_THRESHOLD = 20;
+const NB_MIN_POSITIVES = 100;
 
 export interface TrainOptions {
   seed: number;
@@ -22,6 +24,15 @@ export interface TrainOptions {
   shared: boolean;
   /** Source weight = (rows of an average source / rows of this source) ^ balance, then mean 1. */
   balance: number;
+  /** Extra multiplier per source on top of the balance (then renormalised to mean 1). */
+  sourceBoost: Partial<Record<SourceName, number>>;
+  labels: LabelMapping;
+  features: FeatureOptions;
+  /**
+   * Weight of a naive-Bayes log-count-ratio model added to the logistic regression's weights
+   * (0: none). The two are linear in the same features, so the sum costs nothing at scoring time.
+   */
+  nbWeight: number;
   groupScale: [number, number];
   split: Omit<SplitOptions, 'seed'>;
 }
@@ -31,20 +42,24 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   bits: 19,
   epochs: 12,
   learningRate: 0.1,
-  l2Task: 1e-4,
+  l2Task: 5e-4,
   l2Shared: 1e-5,
   shared: true,
   balance: 0.5,
+  sourceBoost: {},
+  labels: DEFAULT_LABEL_MAPPING,
+  features: { ...DEFAULT_FEATURES, lexicon: true },
+  nbWeight: 0,
   groupScale: [Math.SQRT1_2, Math.SQRT1_2],
   split: { calibration: 0.1, test: 0.2 },
 };
 
 /** Per-source row weights so that no source dominates (davidson is 8× jigsaw). */
-export function sourceWeights(rows: LabelledRow[], balance: number): Record<SourceName, number> {
+export function sourceWeights(rows: LabelledRow[], balance: number, boost: Partial<Record<SourceName, number>> = {}): Record<SourceName, number> {
   const counts = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<SourceName, number>;
   for (const r of rows) counts[r.source]++;
   const mean = rows.length / SOURCES.length;
-  const raw = SOURCES.map((s) => (counts[s] ? (mean / counts[s]) ** balance : 0));
+  const raw = SOURCES.map((s) => (counts[s] ? (mean / counts[s]) ** balance * (boost[s] ?? 1) : 0));
   const avg = SOURCES.reduce((sum, s, i) => sum + raw[i] * counts[s], 0) / rows.length;
   return Object.fromEntries(SOURCES.map((s, i) => [s, raw[i] / avg])) as Record<SourceName, number>;
 }
@@ -57,8 +72,8 @@ interface Encoded {
   groups: Uint8Array;
 }
 
-function encode(texts: string[], bits: number): Encoded {
-  const v = new Vectorizer(bits);
+function encode(texts: string[], bits: number, features: FeatureOptions): Encoded {
+  const v = new Vectorizer(bits, features);
   const rowPtr = new Int32Array(texts.length + 1);
   let cap = texts.length * 256;
   let buckets = new Int32Array(cap);
@@ -103,22 +118,59 @@ function toRows(e: Encoded, idf: Float32Array, [s0, s1]: [number, number]): Spar
   return { rowPtr: e.rowPtr, idx: e.buckets, val };
 }
 
+/**
+ * Adds nbWeight × r to each head's weights, where r is the log-count ratio of a bucket's
+ * presence among the head's positive and negative rows (row-weighted, add-one smoothed, masked
+ * like the loss): the naive-Bayes half of an NB-SVM-style ensemble.
+ */
+function addNaiveBayes(e: Encoded, y: Float32Array, rw: Float32Array, dims: number, H: number, nbWeight: number, weights: Float32Array): void {
+  const pos = new Float32Array(dims * H);
+  const neg = new Float32Array(dims * H);
+  const totals = new Float64Array(2 * H);
+  const positives = new Float64Array(H);
+  const signSum = new Float32Array(dims);
+  for (let k = 0; k < e.buckets.length; k++) signSum[e.buckets[k]] += e.signs[k];
+  for (let i = 0; i + 1 < e.rowPtr.length; i++) {
+    for (let h = 0; h < H; h++) {
+      const t = y[i * H + h];
+      if (Number.isNaN(t)) continue;
+      const counts = t === 1 ? pos : neg;
+      if (t === 1) positives[h]++;
+      for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) counts[e.buckets[k] * H + h] += rw[i];
+      totals[2 * h + (t === 1 ? 0 : 1)] += rw[i] * (e.rowPtr[i + 1] - e.rowPtr[i]);
+    }
+  }
+  for (let h = 0; h < H; h++) {
+    const p = totals[2 * h] + dims;
+    const q = totals[2 * h + 1] + dims;
+    // Ratios from a handful of positives (threat) would be noise: leave such heads to the regression.
+    if (positives[h] < NB_MIN_POSITIVES || !totals[2 * h + 1]) continue;
+    for (let j = 0; j < dims; j++) {
+      // A feature's value carries its hash sign, so the weight that adds r to the logit is r × sign.
+      if (signSum[j]) weights[j * H + h] += Math.sign(signSum[j]) * nbWeight * Math.log((pos[j * H + h] + 1) / p / ((neg[j * H + h] + 1) / q));
+    }
+  }
+}
+
 export interface TrainResult {
   params: ModelParams;
   split: ReturnType<typeof splitRows>;
   weights: Record<SourceName, number>;
 }
 
-/** Trains a model on `rows`; `version` goes into the artifact. */
+/**
+ * Trains a model on `rows`; `version` goes into the artifact. The split's train and calibration
+ * parts are relabelled by `o.labels`; the returned split keeps the rows as given (for evaluation).
+ */
 export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions = DEFAULT_TRAIN_OPTIONS, log: (msg: string) => void = () => {}): TrainResult {
   const H = HEADS.length;
   const split = splitRows(rows, { seed: o.seed, ...o.split });
-  const train = split.train;
-  const weights = sourceWeights(train, o.balance);
+  const train = relabel(split.train, o.labels);
+  const weights = sourceWeights(train, o.balance, o.sourceBoost);
   log(`split: train ${train.length}, calibration ${split.calibration.length}, test ${split.test.length}`);
 
   const t0 = Date.now();
-  const enc = encode(train.map((r) => r.text), o.bits);
+  const enc = encode(train.map((r) => r.text), o.bits, o.features);
   const dims = 1 << o.bits;
   const df = new Float64Array(dims);
   for (let k = 0; k < enc.buckets.length; k++) df[enc.buckets[k]]++;
@@ -136,11 +188,13 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
   const t1 = Date.now();
   const sgd = trainSgd(sparse, y, rw, { dims, heads: H, epochs: o.epochs, learningRate: o.learningRate, l2Task: o.l2Task, l2Shared: o.l2Shared, shared: o.shared, seed: o.seed });
   log(`sgd: ${o.epochs} epochs (${Date.now() - t1} ms)`);
+  if (o.nbWeight > 0) addNaiveBayes(enc, y, rw, dims, H, o.nbWeight, sgd.weights);
 
   const meta: ModelMeta = {
     format: 'local-classifier/1',
     version,
     bits: o.bits,
+    features: o.features,
     heads: [...HEADS],
     groupScale: o.groupScale,
     bias: Array.from(sgd.bias),
@@ -152,7 +206,7 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
   const params: ModelParams = { meta, idf, weights: sgd.weights };
   const model = new LinearModel(params);
   const out = new Float64Array(H);
-  const cal = split.calibration;
+  const cal = relabel(split.calibration, o.labels);
   const z = cal.map((r) => {
     model.logits(r.text, out);
     return Array.from(out);
