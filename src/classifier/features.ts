@@ -64,11 +64,12 @@ function hashRange(text: string, from: number, to: number, seed: number): number
 /**
  * Calls `sink` once per feature occurrence of `text` (the output of `normalize`). Words are the
  * space-separated tokens; tokens starting with `_` are placeholders and get no character n-grams.
- * Returns the word boundaries as [start0, end0, start1, end1, …] offsets into `text`.
+ * Returns the word boundaries as [start0, end0, start1, end1, …] offsets into `text`, in `bounds`
+ * (emptied first) when given, so a caller can reuse one array.
  */
-export function forEachFeature(text: string, bits: number, sink: FeatureSink, features: FeatureOptions = DEFAULT_FEATURES): number[] {
+export function forEachFeature(text: string, bits: number, sink: FeatureSink, features: FeatureOptions = DEFAULT_FEATURES, bounds: number[] = []): number[] {
   const mask = (1 << bits) - 1;
-  const bounds: number[] = [];
+  bounds.length = 0;
   let prevHash = 0;
   let word = 0;
   let lastYou = -10;

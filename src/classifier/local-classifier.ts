@@ -42,15 +42,16 @@ export class LocalClassifier implements Classifier {
 
   /** Scores plus, for each label at or above its threshold, the spans that drove it. */
   classifyText(text: string): ClassifierResult {
-    const features = this.model.logits(text, this.raw);
-    const scores: LocalScores = {} as LocalScores;
+    const features = this.model.logits(text, this.raw, true);
+    const scores = {} as LocalScores;
     const spans: Partial<Record<Head, Span[]>> = {};
     const heads = this.model.meta.heads;
-    const probs = heads.map((_, h) => this.model.calibrate(h, this.raw[h]));
-    heads.forEach((head, h) => {
-      scores[head] = probs[h];
-      if (probs[h] >= this.thresholds[head]) spans[head] = explain(this.model, features, h);
-    });
+    for (let h = 0; h < heads.length; h++) {
+      const head = heads[h];
+      const p = this.model.calibrate(h, this.raw[h]);
+      scores[head] = p;
+      if (p >= this.thresholds[head]) spans[head] = explain(this.model, features, h);
+    }
     return { scores, spans, provider: this.name, modelVersion: this.version };
   }
 

@@ -110,15 +110,15 @@ function collapseRepeats(w: Word): void {
 }
 
 /** Splits one whitespace-free raw token into words (after leetspeak and un-masking). */
-function wordsOfToken(chars: string[], s: number[], e: number[], push: (w: Word) => void): void {
+function wordsOfToken(chars: string[], s: number[], e: number[], out: Builder): void {
   const raw = chars.join('');
   if (raw === 'rt') return; // retweet marker: a source artefact, not language
   if (raw === 'url' || URL_LIKE.test(raw)) {
-    push({ chars: [URL_TOKEN], s: [s[0]], e: [e[e.length - 1]], special: true });
+    out.push({ chars: [URL_TOKEN], s: [s[0]], e: [e[e.length - 1]], special: true });
     return;
   }
   if (MENTION.test(raw)) {
-    push({ chars: [USER_TOKEN], s: [s[0]], e: [e[e.length - 1]], special: true });
+    out.push({ chars: [USER_TOKEN], s: [s[0]], e: [e[e.length - 1]], special: true });
     return;
   }
   const t = chars.slice();
@@ -140,11 +140,6 @@ function wordsOfToken(chars: string[], s: number[], e: number[], push: (w: Word)
   // Segments: runs of word and mask characters; apostrophes inside words vanish ("don't" → "dont").
   let seg: Word | undefined;
   let masked = false;
-  const flush = (): void => {
-    if (seg && seg.chars.length) emitSegment(seg, masked, push);
-    seg = undefined;
-    masked = false;
-  };
   for (let i = 0; i < t.length; i++) {
     const c = t[i];
     const dashRun = c === '-' && (t[i + 1] === '-' || t[i - 1] === '-');
@@ -157,26 +152,28 @@ function wordsOfToken(chars: string[], s: number[], e: number[], push: (w: Word)
     } else if (c === "'" && seg && isWordChar(t[i + 1] ?? '')) {
       continue;
     } else {
-      flush();
-      if (isSymbol(c)) push({ chars: [c], s: [s[i]], e: [e[i]], special: false });
+      if (seg && seg.chars.length) emitSegment(seg, masked, out);
+      seg = undefined;
+      masked = false;
+      if (isSymbol(c)) out.push({ chars: [c], s: [s[i]], e: [e[i]], special: false });
     }
   }
-  flush();
+  if (seg && seg.chars.length) emitSegment(seg, masked, out);
 }
 
-function emitSegment(seg: Word, masked: boolean, push: (w: Word) => void): void {
+function emitSegment(seg: Word, masked: boolean, out: Builder): void {
   const word = seg.chars.join('');
   let pattern: string | undefined;
   if (masked) pattern = seg.chars.map((c) => (isWordChar(c) ? c : '?')).join('');
   else if (/^[a-wyz]x{3,}$/.test(word)) pattern = word[0] + '?'.repeat(word.length - 1);
   if (pattern !== undefined) {
     if (!/[^?]/.test(pattern)) {
-      push({ chars: [MASK_TOKEN], s: [seg.s[0]], e: [seg.e[seg.e.length - 1]], special: true });
+      out.push({ chars: [MASK_TOKEN], s: [seg.s[0]], e: [seg.e[seg.e.length - 1]], special: true });
       return;
     }
     const restored = unmask(pattern);
     if (restored) {
-      push({ chars: [...restored], s: seg.s, e: seg.e, special: false });
+      out.push({ chars: [...restored], s: seg.s, e: seg.e, special: false });
       return;
     }
     if (masked) {
@@ -186,65 +183,69 @@ function emitSegment(seg: Word, masked: boolean, push: (w: Word) => void): void 
     }
   }
   collapseRepeats(seg);
-  push(seg);
+  out.push(seg);
 }
+
+// The Builder's output, reused from call to call (normalize is synchronous and not re-entrant):
+// UTF-16 code units of the normalised text and, for each, the original range it came from.
+let outCodes = new Uint16Array(1024);
+let outStart = new Int32Array(1024);
+let outEnd = new Int32Array(1024);
 
 /** Collects words into the normalised text, merging runs of single letters ("f u c k", "f.u.c.k"). */
 class Builder {
-  private parts: string[] = [];
-  private start: Int32Array;
-  private end: Int32Array;
   private length = 0;
   private singles: Word[] = [];
 
   constructor(capacity: number) {
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
+    if (outCodes.length < capacity) this.grow(capacity);
   }
 
-  private map(from: number, to: number): void {
-    if (this.length === this.start.length) {
-      const s = new Int32Array(this.length * 2 + 16);
-      s.set(this.start);
-      const e = new Int32Array(this.length * 2 + 16);
-      e.set(this.end);
-      this.start = s;
-      this.end = e;
-    }
-    this.start[this.length] = from;
-    this.end[this.length++] = to;
+  private grow(size: number): void {
+    const c = new Uint16Array(size);
+    c.set(outCodes.subarray(0, this.length));
+    const s = new Int32Array(size);
+    s.set(outStart.subarray(0, this.length));
+    const e = new Int32Array(size);
+    e.set(outEnd.subarray(0, this.length));
+    [outCodes, outStart, outEnd] = [c, s, e];
   }
 
-  /** A plain word: text[a, b) of the folded text, with its offsets. */
-  pushRange(text: string, fs: Int32Array, fe: Int32Array, a: number, b: number): void {
+  /** Appends one UTF-16 unit that came from original [from, to). */
+  private unit(code: number, from: number, to: number): void {
+    if (this.length === outCodes.length) this.grow(this.length * 2 + 16);
+    outCodes[this.length] = code;
+    outStart[this.length] = from;
+    outEnd[this.length++] = to;
+  }
+
+  /** A plain word: folded units [a, b) (fold's buffers), with their offsets. */
+  pushRange(a: number, b: number): void {
     if (this.singles.length) this.flushSingles();
     this.separator();
-    this.parts.push(text.slice(a, b));
-    for (let k = a; k < b; k++) this.map(fs[k], fe[k]);
+    for (let k = a; k < b; k++) this.unit(foldCodes[k], foldStart[k], foldEnd[k]);
   }
 
-  readonly push = (w: Word): void => {
+  push(w: Word): void {
     if (!w.special && w.chars.length === 1 && isLetter(w.chars[0])) {
       this.singles.push(w);
       return;
     }
     if (this.singles.length) this.flushSingles();
     this.emit(w);
-  };
+  }
 
   private separator(): void {
     if (!this.length) return;
-    const last = this.end[this.length - 1];
-    this.parts.push(' ');
-    this.map(last, last);
+    const last = outEnd[this.length - 1];
+    this.unit(32, last, last);
   }
 
   private emit(w: Word): void {
     this.separator();
     for (let i = 0; i < w.chars.length; i++) {
       const c = w.chars[i];
-      this.parts.push(c);
-      for (let k = 0; k < c.length; k++) this.map(w.s[i], w.e[i]);
+      for (let k = 0; k < c.length; k++) this.unit(c.charCodeAt(k), w.s[i], w.e[i]);
     }
   }
 
@@ -273,64 +274,77 @@ class Builder {
 
   finish(): NormalizedText {
     if (this.singles.length) this.flushSingles();
-    return { text: this.parts.join(''), start: this.start.subarray(0, this.length), end: this.end.subarray(0, this.length) };
+    const n = this.length;
+    // One allocation for both offset arrays; the text is decoded from the code units in one call.
+    const ranges = new Int32Array(2 * n);
+    ranges.set(outStart.subarray(0, n));
+    ranges.set(outEnd.subarray(0, n), n);
+    const text = Buffer.from(outCodes.buffer, 0, n * 2).toString('utf16le');
+    return { text, start: ranges.subarray(0, n), end: ranges.subarray(n, 2 * n) };
   }
 }
 
-/** Folds every character (case, confusables, entities, whitespace) keeping its original range. */
-function fold(original: string): { text: string; fs: Int32Array; fe: Int32Array } {
-  const cap = original.length * 2 + 8;
-  let codes = new Uint16Array(cap);
-  let fs = new Int32Array(cap);
-  let fe = new Int32Array(cap);
+// fold's output buffers, reused from call to call (normalize is synchronous and not re-entrant).
+let foldCodes = new Uint16Array(1024);
+let foldStart = new Int32Array(1024);
+let foldEnd = new Int32Array(1024);
+
+/** Grows fold's buffers to at least `size`, keeping their first `n` entries. */
+function growFold(size: number, n: number): void {
+  const c = new Uint16Array(size);
+  c.set(foldCodes.subarray(0, n));
+  const s = new Int32Array(size);
+  s.set(foldStart.subarray(0, n));
+  const e = new Int32Array(size);
+  e.set(foldEnd.subarray(0, n));
+  [foldCodes, foldStart, foldEnd] = [c, s, e];
+}
+
+/** Appends `folded` at n, each unit from original [from, to); returns the new length. */
+function addFolded(n: number, folded: string, from: number, to: number): number {
+  if (n + folded.length >= foldCodes.length) growFold((n + folded.length + 1) * 2, n);
+  for (let k = 0; k < folded.length; k++) {
+    foldCodes[n] = folded.charCodeAt(k);
+    foldStart[n] = from;
+    foldEnd[n++] = to;
+  }
+  return n;
+}
+
+/**
+ * Folds every character (case, confusables, entities, whitespace) keeping its original range: the
+ * folded text, with the ranges in foldStart/foldEnd (valid until the next call).
+ */
+function fold(original: string): string {
+  if (foldCodes.length < original.length * 2 + 8) growFold(original.length * 2 + 8, 0);
   let n = 0;
-  const add = (folded: string, from: number, to: number): void => {
-    if (n + folded.length >= codes.length) {
-      const size = (n + folded.length + 1) * 2;
-      const c = new Uint16Array(size);
-      c.set(codes);
-      const s = new Int32Array(size);
-      s.set(fs);
-      const e = new Int32Array(size);
-      e.set(fe);
-      [codes, fs, fe] = [c, s, e];
-    }
-    for (let k = 0; k < folded.length; k++) {
-      codes[n] = folded.charCodeAt(k);
-      fs[n] = from;
-      fe[n++] = to;
-    }
-  };
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
     if (code < 128) {
-      if (n >= codes.length) add('', i, i + 1);
+      if (n >= foldCodes.length) n = addFolded(n, '', i, i + 1);
       if (code === 38) {
         ENTITY.lastIndex = i;
         const m = ENTITY.exec(original);
         if (m) {
           const cp = m[1] ? NAMED_ENTITIES[m[1].toLowerCase()].codePointAt(0)! : m[2] ? Number(m[2]) : parseInt(m[3], 16);
           const folded = cp < 128 ? String.fromCharCode(cp).toLowerCase() : cp <= 0x10ffff ? foldNonAscii(cp) : '';
-          add(folded.replace(/\s/g, ' '), i, i + m[0].length);
+          n = addFolded(n, folded.replace(/\s/g, ' '), i, i + m[0].length);
           i += m[0].length;
           continue;
         }
       }
-
-
-      codes[n] = code <= 32 || code === 127 ? 32 : code >= 65 && code <= 90 ? code + 32 : code;
-      fs[n] = i;
-      fe[n++] = i + 1;
+      foldCodes[n] = code <= 32 || code === 127 ? 32 : code >= 65 && code <= 90 ? code + 32 : code;
+      foldStart[n] = i;
+      foldEnd[n++] = i + 1;
       i++;
     } else {
       const cp = original.codePointAt(i)!;
       const len = cp > 0xffff ? 2 : 1;
-      add(foldNonAscii(cp), i, i + len);
+      n = addFolded(n, foldNonAscii(cp), i, i + len);
       i += len;
     }
   }
-  const text = Buffer.from(codes.buffer, 0, n * 2).toString('utf16le');
-  return { text, fs, fe };
+  return Buffer.from(foldCodes.buffer, 0, n * 2).toString('utf16le');
 }
 
 const OPENING = new Set([34, 39, 40]); // " ' (
@@ -361,7 +375,9 @@ function plainRange(text: string, a: number, b: number): [number, number] | unde
 
 /** Normalises a comment; see the module comment for what is undone. */
 export function normalize(original: string): NormalizedText {
-  const { text, fs, fe } = fold(original);
+  const text = fold(original);
+  const fs = foldStart;
+  const fe = foldEnd;
   const out = new Builder(text.length + 16);
   for (let a = 0; a < text.length; ) {
     if (text.charCodeAt(a) === 32) {
@@ -371,7 +387,7 @@ export function normalize(original: string): NormalizedText {
     let b = text.indexOf(' ', a);
     if (b < 0) b = text.length;
     const plain = plainRange(text, a, b);
-    if (plain) out.pushRange(text, fs, fe, plain[0], plain[1]);
+    if (plain) out.pushRange(plain[0], plain[1]);
     else {
       const chars: string[] = [];
       const s: number[] = [];
@@ -390,7 +406,7 @@ export function normalize(original: string): NormalizedText {
           e.push(fe[k]);
         }
       }
-      wordsOfToken(chars, s, e, out.push);
+      wordsOfToken(chars, s, e, out);
     }
     a = b;
   }

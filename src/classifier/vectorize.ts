@@ -13,55 +13,117 @@ export interface SparseFeatures {
   signs: Int8Array;
   groups: Uint8Array;
   normalized: NormalizedText;
+  /** Word boundaries of `normalized.text`, as returned by `forEachFeature`. */
+  bounds: number[];
+  /**
+   * Every n-gram occurrence in `forEachFeature` order when asked for (else 0): the index of its
+   * bucket in `buckets`, the word it belongs to (bigrams: the first word), and OCC_* flags.
+   */
+  occurrences: number;
+  occFeature: Int32Array;
+  occWord: Int32Array;
+  occFlags: Uint8Array;
 }
+
+/** Flags of an occurrence: negative sign, character group, bigram. */
+export const OCC_NEGATIVE = 1;
+export const OCC_CHAR = 2;
+export const OCC_BIGRAM = 4;
 
 export class Vectorizer {
   readonly bits: number;
   readonly features: FeatureOptions;
   // A small open-addressing set of this text's buckets (stays in L1/L2 cache, unlike a 2^bits table).
-  private slots = new Int32Array(8192);
-  private slotStamp = new Uint32Array(8192);
+  // Slot i is table[4i..4i+2]: the stamp of the text that filled it, its bucket, the bucket's index in
+  // `buckets` (one cache line per probe). Each text uses only the first mask + 1 slots, sized by its
+  // length, so a short text's set stays in L1; a slot counts only if its stamp is the current one.
+  private table = new Int32Array(8192 * 4);
+  private mask = 8191;
   private stamp = 0;
   private buckets = new Int32Array(4096);
   private signs = new Int8Array(4096);
   private groups = new Uint8Array(4096);
   private count = 0;
+  private bounds: number[] = [];
+  private recording = false;
+  private occurrences = 0;
+  private occFeature = new Int32Array(4096);
+  private occWord = new Int32Array(4096);
+  private occFlags = new Uint8Array(4096);
 
   constructor(bits: number, features: FeatureOptions = DEFAULT_FEATURES) {
     this.bits = bits;
     this.features = features;
   }
 
-  private readonly sink = (bucket: number, sign: number, group: number): void => {
-    if (this.count * 2 >= this.slots.length) this.rehash();
-    const mask = this.slots.length - 1;
+  private readonly sink = (bucket: number, sign: number, group: number, word: number, bigram: boolean): void => {
+    if (this.count * 2 > this.mask) this.rehash();
+    const { table, mask, stamp } = this;
     let i = (Math.imul(bucket, 0x9e3779b1) >>> 8) & mask;
-    while (this.slotStamp[i] === this.stamp) {
-      if (this.slots[i] === bucket) return;
+    let index = -1;
+    while (table[i * 4] === stamp) {
+      if (table[i * 4 + 1] === bucket) {
+        index = table[i * 4 + 2];
+        break;
+      }
       i = (i + 1) & mask;
     }
-    this.slotStamp[i] = this.stamp;
-    this.slots[i] = bucket;
-    if (this.count === this.buckets.length) this.grow();
-    this.buckets[this.count] = bucket;
-    this.signs[this.count] = sign;
-    this.groups[this.count] = group;
-    this.count++;
+    if (index < 0) {
+      index = this.count;
+      table[i * 4] = stamp;
+      table[i * 4 + 1] = bucket;
+      table[i * 4 + 2] = index;
+      if (this.count === this.buckets.length) this.grow();
+      this.buckets[index] = bucket;
+      this.signs[index] = sign;
+      this.groups[index] = group;
+      this.count++;
+    }
+    if (this.recording) {
+      const o = this.occurrences++;
+      if (o === this.occFeature.length) this.growOccurrences();
+      this.occFeature[o] = index;
+      this.occWord[o] = word;
+      this.occFlags[o] = (sign < 0 ? OCC_NEGATIVE : 0) | (group !== 0 ? OCC_CHAR : 0) | (bigram ? OCC_BIGRAM : 0);
+    }
   };
 
-  /** Doubles the set when it is half full, re-inserting this text's buckets. */
+  /** A stamp no slot has yet (slots of earlier texts, or of this one before a rehash, stop counting). */
+  private nextStamp(): void {
+    if (++this.stamp === 0x7fffffff) {
+      this.table.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  /** Doubles the slots in use when half full, re-inserting this text's buckets under a new stamp. */
   private rehash(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size);
-    this.slotStamp = new Uint32Array(size);
-    const mask = size - 1;
+    const size = (this.mask + 1) * 2;
+    if (size * 4 > this.table.length) this.table = new Int32Array(size * 4);
+    this.mask = size - 1;
+    this.nextStamp();
+    const { table, mask, stamp } = this;
     for (let k = 0; k < this.count; k++) {
       const bucket = this.buckets[k];
       let i = (Math.imul(bucket, 0x9e3779b1) >>> 8) & mask;
-      while (this.slotStamp[i] === this.stamp) i = (i + 1) & mask;
-      this.slotStamp[i] = this.stamp;
-      this.slots[i] = bucket;
+      while (table[i * 4] === stamp) i = (i + 1) & mask;
+      table[i * 4] = stamp;
+      table[i * 4 + 1] = bucket;
+      table[i * 4 + 2] = k;
     }
+  }
+
+  private growOccurrences(): void {
+    const size = this.occFeature.length * 2;
+    const f = new Int32Array(size);
+    f.set(this.occFeature);
+    const w = new Int32Array(size);
+    w.set(this.occWord);
+    const g = new Uint8Array(size);
+    g.set(this.occFlags);
+    this.occFeature = f;
+    this.occWord = w;
+    this.occFlags = g;
   }
 
   private grow(): void {
@@ -77,16 +139,29 @@ export class Vectorizer {
     this.groups = g;
   }
 
-  /** The distinct features of `text`. */
-  vectorize(text: string): SparseFeatures {
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      this.slotStamp.fill(0);
-      this.stamp = 1;
-    }
+  /** The distinct features of `text`, and with `occurrences` every n-gram occurrence too. */
+  vectorize(text: string, occurrences = false): SparseFeatures {
+    this.nextStamp();
     this.count = 0;
+    this.occurrences = 0;
+    this.recording = occurrences;
     const normalized = normalize(text);
-    forEachFeature(normalized.text, this.bits, this.sink, this.features);
-    return { count: this.count, buckets: this.buckets, signs: this.signs, groups: this.groups, normalized };
+    // About 5 n-grams per character at most; the set grows (rehash) if a text has more.
+    let slots = 256;
+    while (slots < normalized.text.length * 8 && slots * 4 < this.table.length) slots *= 2;
+    this.mask = slots - 1;
+    forEachFeature(normalized.text, this.bits, this.sink, this.features, this.bounds);
+    return {
+      count: this.count,
+      buckets: this.buckets,
+      signs: this.signs,
+      groups: this.groups,
+      normalized,
+      bounds: this.bounds,
+      occurrences: this.occurrences,
+      occFeature: this.occFeature,
+      occWord: this.occWord,
+      occFlags: this.occFlags,
+    };
   }
 }
