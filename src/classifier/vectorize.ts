@@ -114,29 +114,15 @@ export class Vectorizer {
   }
 
   private growOccurrences(): void {
-    const size = this.occFeature.length * 2;
-    const f = new Int32Array(size);
-    f.set(this.occFeature);
-    const w = new Int32Array(size);
-    w.set(this.occWord);
-    const g = new Uint8Array(size);
-    g.set(this.occFlags);
-    this.occFeature = f;
-    this.occWord = w;
-    this.occFlags = g;
+    this.occFeature = doubled(this.occFeature);
+    this.occWord = doubled(this.occWord);
+    this.occFlags = doubled(this.occFlags);
   }
 
   private grow(): void {
-    const size = this.buckets.length * 2;
-    const b = new Int32Array(size);
-    b.set(this.buckets);
-    const s = new Int8Array(size);
-    s.set(this.signs);
-    const g = new Uint8Array(size);
-    g.set(this.groups);
-    this.buckets = b;
-    this.signs = s;
-    this.groups = g;
+    this.buckets = doubled(this.buckets);
+    this.signs = doubled(this.signs);
+    this.groups = doubled(this.groups);
   }
 
   /** The distinct features of `text`, and with `occurrences` every n-gram occurrence too. */
@@ -164,4 +150,11 @@ export class Vectorizer {
       occFlags: this.occFlags,
     };
   }
+}
+
+/** A typed array of twice the length holding `a`'s values first. */
+function doubled<T extends Int32Array | Int8Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as new (length: number) => T)(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }
