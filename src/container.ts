@@ -48,7 +48,9 @@ export class Runtime {
   readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
-  private readonly apiStores: ReturnType<Runtime['store']>;
+  readonly apiStores: ReturnType<Runtime['store']>;
+  /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
+  readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
 
@@ -86,6 +88,7 @@ export class Runtime {
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
     this.apiStores = this.store(apiRedis);
+    this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.queue.getJobCounts(),
@@ -115,9 +118,10 @@ export class Runtime {
       comments,
       articles,
       deadLetters,
+      sites: this.sites,
       queue: this.queue,
       callbacks: this.callbacks,
-      moderators: new ModeratorDirectory(this.opts.config.moderators),
+      moderators: this.moderators,
       metrics: this.metrics,
       ready: () => this.ready(),
       now: this.now,

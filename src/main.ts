@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const servers: http.Server[] = [];
   let moderation: ModeratorExtensions | undefined;
   if (role !== 'worker') {
-    moderation = moderatorExtensions({ runtime, config, logger, ...config.moderation });
+    moderation = moderatorExtensions({ runtime, config, logger });
     const server = http.createServer(runtime.createApp(moderation));
     const port = await listen(server, config.http.port, config.http.host);
     servers.push(server);

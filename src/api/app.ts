@@ -25,6 +25,8 @@ import { createSchemas } from './schemas';
 
 export interface ApiDeps {
   config: Readonly<Config>;
+  /** The configured sites by id. */
+  sites: ReadonlyMap<string, SiteConfig>;
   logger: Logger;
   comments: CommentStore;
   articles: ArticleStore;
@@ -93,12 +95,11 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(opsRoutes(deps.ready, metrics.registry));
 
-  const sites = new Map<string, SiteConfig>(config.sites.map((s) => [s.id, s]));
   const tolerance = config.http.signatureToleranceSeconds;
   const signed = requireSignature(tolerance);
   const signedOrModerator = requireModeratorOrSignature(deps.moderators, tolerance);
   const siteApi = express.Router({ mergeParams: true });
-  siteApi.use(resolveSite(sites), rawBody(config.http.bodyLimitBytes));
+  siteApi.use(resolveSite(deps.sites), rawBody(config.http.bodyLimitBytes));
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));

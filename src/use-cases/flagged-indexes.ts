@@ -1,17 +1,22 @@
 /**
- * Which sorted sets a comment sits in while it waits in the moderators' queue, and with what
- * score. Used for every decision, automatic or by a moderator, so the queue's indexes never drift.
+ * How a decision is written: which sorted sets a comment sits in while it waits in the moderators'
+ * queue (and with what score), its history entry and the author's record. Used for every decision,
+ * automatic or by a moderator, so the queue's indexes and the audit trail never drift.
  */
-import type { IndexEntry } from '../infra/comment-store';
+import type { ApplyDecisionInput, IndexEntry } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import { queuePriority } from '../moderation/priority';
-import type { CommentRecord, Decision } from '../moderation/record';
+import type { CommentRecord, Decision, HistoryEvent } from '../moderation/record';
+import type { ReasonCode } from '../moderation/types';
+
+/** Escalated items rank above every other flagged item (priorities stay below 2^53). */
+export const ESCALATION_BOOST = 1e14;
 
 export function flaggedIndexes(keys: Keys, record: CommentRecord, decision: Decision): IndexEntry[] {
   if (decision.status !== 'flagged') return [];
   const site = record.site;
   const receivedMs = Date.parse(record.receivedAt);
-  const priority = queuePriority(decision.reasons, receivedMs);
+  const priority = queuePriority(decision.reasons, receivedMs) + (decision.escalated ? ESCALATION_BOOST : 0);
   const codes = [...new Set(decision.reasons.map((r) => r.code))];
   return [
     [keys.flaggedByPriority(site), priority],
@@ -20,4 +25,31 @@ export function flaggedIndexes(keys: Keys, record: CommentRecord, decision: Deci
     [keys.flaggedByAuthor(site, record.comment.author.id), priority],
     ...codes.map((code): IndexEntry => [keys.flaggedByReason(site, code), priority]),
   ];
+}
+
+export interface DecisionWriteOptions {
+  mode: ApplyDecisionInput['mode'];
+  event: HistoryEvent;
+  /** `auto` or the moderator's name. */
+  by: string;
+  /** Reason codes recorded in the history and the author's record. */
+  codes: ReasonCode[];
+  /** Author the comment was aimed at, if known (repeated-targeting checks). */
+  targetAuthorId?: string;
+  note?: string;
+}
+
+/** Everything `CommentStore.applyDecision` needs to store `decision` on `record` atomically. */
+export function decisionWrite(keys: Keys, record: CommentRecord, decision: Decision, o: DecisionWriteOptions): ApplyDecisionInput {
+  const at = decision.decidedAt;
+  return {
+    site: record.site,
+    commentId: record.comment.id,
+    mode: o.mode,
+    decision,
+    history: { at, event: o.event, by: o.by, from: record.status, to: decision.status, bodyHash: decision.bodyHash, codes: o.codes, ...(o.note ? { note: o.note } : {}) },
+    authorEntry: { commentId: record.comment.id, status: decision.status, codes: o.codes, targetAuthorId: o.targetAuthorId, articleId: record.comment.articleId, at },
+    authorId: record.comment.author.id,
+    indexes: flaggedIndexes(keys, record, decision),
+  };
 }

@@ -5,7 +5,7 @@
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import { callbackJobId, type CallbackPayload, type CallbackQueue, type ModerationJobData } from '../infra/queues';
-import { flaggedIndexes } from './flagged-indexes';
+import { decisionWrite } from './flagged-indexes';
 import { loadContext, type ContextDeps } from './load-context';
 import type { CommentRecord, Decision } from '../moderation/record';
 import { STATUS_OF_ACTION, type CommentInput, type ModerationContext, type Verdict } from '../moderation/types';
@@ -44,23 +44,15 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
     const context = failure ? undefined : await loadContext(record, deps);
     const verdict = context ? await deps.judge(job.site, record.comment, context) : needsPerson(failure!);
     decision = toDecision(verdict, job.bodyHash, deps.now());
-    const applied = await deps.comments.applyDecision({
-      site: job.site,
-      commentId: job.commentId,
-      mode: 'auto',
-      decision,
-      history: { at: decision.decidedAt, event: 'decided', by: 'auto', from: 'queued', to: decision.status, bodyHash: job.bodyHash, codes: decision.reasons.map((r) => r.code) },
-      authorEntry: {
-        commentId: job.commentId,
-        status: decision.status,
+    const applied = await deps.comments.applyDecision(
+      decisionWrite(deps.keys, record, decision, {
+        mode: 'auto',
+        event: 'decided',
+        by: 'auto',
         codes: decision.reasons.map((r) => r.code),
         targetAuthorId: verdict.target?.authorId ?? context?.parent?.author?.id,
-        articleId: record.comment.articleId,
-        at: decision.decidedAt,
-      },
-      authorId: record.comment.author.id,
-      indexes: flaggedIndexes(deps.keys, record, decision),
-    });
+      }),
+    );
     outcome = applied.outcome === 'missing' ? 'stale' : applied.outcome;
     if (outcome === 'applied') deps.onDecision?.(job.site, decision, record);
     else decision = (await deps.comments.get(job.site, job.commentId))?.decision;

@@ -14,7 +14,7 @@ import type { LabelStore } from '../infra/label-store';
 import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
-import { flaggedIndexes } from './flagged-indexes';
+import { decisionWrite } from './flagged-indexes';
 import { callbackPayload } from './moderate-comment';
 import { currentDecision } from './moderator-view';
 
@@ -44,9 +44,6 @@ export interface ModeratorDecideDeps {
   now: () => Date;
 }
 
-/** Escalated items rank above every other flagged item (priorities stay below 2^53). */
-export const ESCALATION_BOOST = 1e14;
-
 const STATUS = { approve: 'approved', reject: 'rejected', escalate: 'flagged' } as const;
 
 /**
@@ -75,16 +72,16 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     const decision = buildDecision(input, record, previous, deps.now());
     const parent = record.comment.parentId ? await deps.comments.get(site, record.comment.parentId) : null;
     const codes = input.reasonCode ? [input.reasonCode] : decision.reasons.map((r) => r.code);
-    const applied = await deps.comments.applyDecision({
-      site,
-      commentId,
-      mode: 'moderator',
-      decision,
-      history: { at: decision.decidedAt, event: action === 'escalate' ? 'escalated' : 'moderated', by: moderator, from: record.status, to: decision.status, bodyHash: record.bodyHash, codes, ...(input.note ? { note: input.note } : {}) },
-      authorEntry: { commentId, status: decision.status, codes, targetAuthorId: parent?.comment.author.id, articleId: record.comment.articleId, at: decision.decidedAt },
-      authorId: record.comment.author.id,
-      indexes: flaggedIndexes(deps.keys, record, decision).map(([key, score]) => [key, key === deps.keys.flaggedByAge(site) || !decision.escalated ? score : score + ESCALATION_BOOST]),
-    });
+    const applied = await deps.comments.applyDecision(
+      decisionWrite(deps.keys, record, decision, {
+        mode: 'moderator',
+        event: action === 'escalate' ? 'escalated' : 'moderated',
+        by: moderator,
+        codes,
+        targetAuthorId: parent?.comment.author.id,
+        note: input.note,
+      }),
+    );
     if (applied.outcome === 'missing') throw notFound(`comment "${commentId}"`);
     if (applied.outcome !== 'applied') throw new AppError('stale', 409, 'the comment was edited since it was loaded; reload it and decide again');
 

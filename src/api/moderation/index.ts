@@ -11,16 +11,13 @@
 import { Router } from 'express';
 import type { Config } from '../../../config';
 import type { Runtime } from '../../container';
-import { ArticleStore } from '../../infra/article-store';
 import { ClaimStore } from '../../infra/claim-store';
-import { CommentStore } from '../../infra/comment-store';
 import { createPublisher } from '../../infra/events';
 import { LabelStore } from '../../infra/label-store';
 import { ModerationQueueStore } from '../../infra/moderation-queue-store';
 import { SiteEventHub } from '../../infra/site-event-hub';
 import { StreamTickets } from '../../infra/stream-tickets';
 import type { Logger } from '../../logger';
-import { ModeratorDirectory } from '../../security/moderators';
 import { requireModerator, resolveSite } from '../middleware/auth';
 import { rawBody } from '../middleware/body';
 import { actionRoutes } from './action-routes';
@@ -34,11 +31,11 @@ export interface ModeratorExtensionsOptions {
   runtime: Runtime;
   config: Readonly<Config>;
   logger: Logger;
-  /** How long a claim lasts without renewal (default 2 min). */
+  /** How long a claim lasts without renewal (default: config `moderation.claimTtlMs`). */
   claimTtlMs?: number;
-  /** How long an event-stream ticket stays redeemable (default 30 s). */
+  /** How long an event-stream ticket stays redeemable (default: config `moderation.ticketTtlMs`). */
   ticketTtlMs?: number;
-  /** Keep-alive interval on event streams (default 15 s). */
+  /** Keep-alive interval on event streams (default: config `moderation.heartbeatMs`). */
   heartbeatMs?: number;
 }
 
@@ -52,9 +49,8 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
   const { runtime, config } = opts;
   const redis = runtime.apiRedis;
   const keys = runtime.keys;
-  const comments = new CommentStore(redis, keys);
-  const articles = new ArticleStore(redis, keys);
-  const claims = new ClaimStore(redis, keys, opts.claimTtlMs ?? 120_000, runtime.now);
+  const { comments, articles } = runtime.apiStores;
+  const claims = new ClaimStore(redis, keys, opts.claimTtlMs ?? config.moderation.claimTtlMs, runtime.now);
   const hub = new SiteEventHub(redis, keys);
   const deps: ModerationApiDeps = {
     comments,
@@ -62,12 +58,12 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
     claims,
     queue: { comments, articles, claims, queue: new ModerationQueueStore(redis, keys) },
     decide: { keys, comments, articles, claims, labels: new LabelStore(redis, keys), callbacks: runtime.callbacks, publish: createPublisher(redis, keys), now: runtime.now },
-    tickets: new StreamTickets(redis, keys, opts.ticketTtlMs ?? 30_000),
+    tickets: new StreamTickets(redis, keys, opts.ticketTtlMs ?? config.moderation.ticketTtlMs),
     hub,
     logger: opts.logger,
-    heartbeatMs: opts.heartbeatMs ?? 15_000,
+    heartbeatMs: opts.heartbeatMs ?? config.moderation.heartbeatMs,
   };
-  const directory = new ModeratorDirectory(config.moderators);
+  const directory = runtime.moderators;
   const open: OpenStreams = new Set();
 
   const siteRouter = Router({ mergeParams: true });
