@@ -1,6 +1,7 @@
 /** Request schemas of the public API v1, with size limits from the config. */
 import { z } from 'zod';
 import type { Config } from '../../config';
+import { unprocessable } from '../errors';
 
 // C0 controls except tab, newline and carriage return; DEL; C1 controls.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -42,4 +43,11 @@ export type Schemas = ReturnType<typeof createSchemas>;
 /** Zod issues as `{path, message}` pairs for a 422 response. */
 export function fieldErrors(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+}
+
+/** The parsed value, or a 422 `invalid <what>` listing the failing fields. */
+export function parseOr422<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw unprocessable(`invalid ${what}`, fieldErrors(result.error));
+  return result.data;
 }

@@ -1,6 +1,6 @@
 /**
  * Reads the flagged queue from the sorted-set indexes every decision maintains (see
- * use-cases/flagged-indexes.ts): one page per call, keyset-paginated on (score, id), so a page
+ * use-cases/decision-write.ts): one page per call, keyset-paginated on (score, id), so a page
  * costs the same at item 10 as at item 10,000 and never skips or repeats when items come and go.
  */
 import { randomUUID } from 'node:crypto';

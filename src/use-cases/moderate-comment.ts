@@ -5,7 +5,7 @@
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import { callbackJobId, type CallbackPayload, type CallbackQueue, type ModerationJobData } from '../infra/queues';
-import { decisionWrite } from './flagged-indexes';
+import { decisionWrite } from './decision-write';
 import { loadContext, type ContextDeps } from './load-context';
 import type { CommentRecord, Decision } from '../moderation/record';
 import { STATUS_OF_ACTION, type CommentInput, type ModerationContext, type Verdict } from '../moderation/types';

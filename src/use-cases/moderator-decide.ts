@@ -14,7 +14,7 @@ import type { LabelStore } from '../infra/label-store';
 import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
-import { decisionWrite } from './flagged-indexes';
+import { decisionWrite } from './decision-write';
 import { callbackPayload } from './moderate-comment';
 import { currentDecision } from './moderator-view';
 

@@ -7,7 +7,7 @@ import type { Runtime } from '../../src/container';
 import { CommentStore } from '../../src/infra/comment-store';
 import { bodyHash, type Decision } from '../../src/moderation/record';
 import type { Reason } from '../../src/moderation/types';
-import { flaggedIndexes } from '../../src/use-cases/flagged-indexes';
+import { flaggedIndexes } from '../../src/use-cases/decision-write';
 
 export interface FlaggedSeed {
   id: string;

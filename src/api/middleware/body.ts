@@ -41,3 +41,6 @@ export function parseJsonBody(raw: Buffer | undefined): unknown {
     throw badRequest('malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
   }
 }
+
+/** Like `parseJsonBody`, but an empty body means `{}` (for requests whose fields are all optional). */
+export const parseOptionalJsonBody = (raw: Buffer | undefined): unknown => (raw?.length ? parseJsonBody(raw) : {});

@@ -5,17 +5,12 @@ import { AppError, notFound, unprocessable } from '../../errors';
 import { moderatorBulk } from '../../use-cases/moderator-bulk';
 import { moderatorDecide, type ModeratorAction } from '../../use-cases/moderator-decide';
 import { queueItemView } from '../../use-cases/moderator-view';
-import { parseJsonBody } from '../middleware/body';
-import { fieldErrors, Id } from '../schemas';
+import { parseOptionalJsonBody } from '../middleware/body';
+import { Id, parseOr422 } from '../schemas';
 import { moderatorName, type ModerationApiDeps } from './deps';
 import { ActionBody, BulkBody } from './schemas';
 
-function body<T>(schema: z.ZodType<T>, req: Request, what: string): T {
-  const raw = req.rawBody?.length ? parseJsonBody(req.rawBody) : {};
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw unprocessable(`invalid ${what}`, fieldErrors(parsed.error));
-  return parsed.data;
-}
+const body = <T>(schema: z.ZodType<T>, req: Request, what: string): T => parseOr422(schema, parseOptionalJsonBody(req.rawBody), what);
 
 function commentId(req: Request): string {
   const id = Id.safeParse(req.params.id);

@@ -1,8 +1,8 @@
 /** Reading the flagged queue: a page of items, and one item with its context. */
 import { Router } from 'express';
-import { notFound, unprocessable } from '../../errors';
+import { notFound } from '../../errors';
 import { listQueue, queueItemContext } from '../../use-cases/moderator-queue';
-import { fieldErrors, Id } from '../schemas';
+import { Id, parseOr422 } from '../schemas';
 import type { ModerationApiDeps } from './deps';
 import { decodeCursor, encodeCursor, QueueQuery } from './schemas';
 
@@ -10,9 +10,7 @@ export function queueRoutes(deps: ModerationApiDeps): Router {
   const router = Router({ mergeParams: true });
 
   router.get('/queue', async (req, res) => {
-    const parsed = QueueQuery.safeParse(req.query);
-    if (!parsed.success) throw unprocessable('invalid queue query', fieldErrors(parsed.error));
-    const { reason, articleId, authorId, sort, cursor, limit } = parsed.data;
+    const { reason, articleId, authorId, sort, cursor, limit } = parseOr422(QueueQuery, req.query, 'queue query');
     const listing = await listQueue(deps.queue, {
       site: req.site!.id,
       sort,

@@ -1,12 +1,10 @@
 /** Callbacks that could not be delivered: list them, and re-drive them once the CMS is back. */
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { unprocessable } from '../../errors';
 import type { DeadLetterStore } from '../../infra/dead-letter-store';
-import type { CallbackQueue } from '../../infra/queues';
-import { callbackJobId } from '../../infra/queues';
-import { parseJsonBody } from '../middleware/body';
-import { fieldErrors } from '../schemas';
+import { callbackJobId, type CallbackQueue } from '../../infra/queues';
+import { parseOptionalJsonBody } from '../middleware/body';
+import { parseOr422 } from '../schemas';
 
 const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
 
@@ -19,11 +17,9 @@ export function deadLetterRoutes(deadLetters: DeadLetterStore, callbacks: Callba
   });
 
   router.post('/callbacks/dead-letters/redrive', guard, async (req, res) => {
-    const body = req.rawBody?.length ? parseJsonBody(req.rawBody) : {};
-    const parsed = RedriveRequest.safeParse(body);
-    if (!parsed.success) throw unprocessable('invalid redrive request', fieldErrors(parsed.error));
+    const { ids } = parseOr422(RedriveRequest, parseOptionalJsonBody(req.rawBody), 'redrive request');
     const site = req.site!.id;
-    const wanted = parsed.data.ids ? new Set(parsed.data.ids) : null;
+    const wanted = ids ? new Set(ids) : null;
     const items = (await deadLetters.list(site)).filter((d) => !wanted || wanted.has(d.id));
     const redriven: string[] = [];
     for (const item of items) {

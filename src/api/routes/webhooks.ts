@@ -1,24 +1,16 @@
 /** CMS webhooks: articles (context) and comments (single and batch). */
 import { Router, type Request, type RequestHandler } from 'express';
-import { z } from 'zod';
 import type { Config } from '../../../config';
-import { unprocessable } from '../../errors';
 import type { ArticleStore } from '../../infra/article-store';
 import { submitComment, type CommentSubmission, type SubmitDeps } from '../../use-cases/submit-comment';
 import { parseJsonBody } from '../middleware/body';
-import { Id, fieldErrors, type Schemas } from '../schemas';
+import { Id, fieldErrors, parseOr422, type Schemas } from '../schemas';
 import { toAppError } from '../middleware/errors';
 
 export interface WebhookDeps extends SubmitDeps {
   articles: ArticleStore;
   schemas: Schemas;
   limits: Config['limits'];
-}
-
-function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw unprocessable(`invalid ${what}`, fieldErrors(result.error));
-  return result.data;
 }
 
 const site = (req: Request) => req.site!.id;
@@ -36,21 +28,21 @@ export function webhookRoutes(deps: WebhookDeps, guard: RequestHandler): Router 
   const router = Router({ mergeParams: true });
 
   router.put('/articles/:articleId', guard, async (req, res) => {
-    const articleId = validate(Id, req.params.articleId, 'article id');
-    const article = validate(deps.schemas.Article, parseJsonBody(req.rawBody), 'article');
+    const articleId = parseOr422(Id, req.params.articleId, 'article id');
+    const article = parseOr422(deps.schemas.Article, parseJsonBody(req.rawBody), 'article');
     const { created } = await deps.articles.upsert(site(req), articleId, article, deps.now());
     res.status(created ? 201 : 200).json({ id: articleId, created });
   });
 
   router.post('/comments', guard, async (req, res) => {
-    const comment = validate(deps.schemas.Comment, parseJsonBody(req.rawBody), 'comment') as CommentSubmission;
+    const comment = parseOr422(deps.schemas.Comment, parseJsonBody(req.rawBody), 'comment') as CommentSubmission;
     const result = await submitComment(site(req), comment, deps);
     req.log?.info({ commentId: result.id, outcome: result.outcome }, 'comment accepted');
     res.status(202).json({ id: result.id, status: result.status });
   });
 
   router.post('/comments/batch', guard, async (req, res) => {
-    const { comments } = validate(deps.schemas.Batch, parseJsonBody(req.rawBody), 'batch');
+    const { comments } = parseOr422(deps.schemas.Batch, parseJsonBody(req.rawBody), 'batch');
     // Each item is validated and stored on its own: one bad item does not sink the others, and
     // every item's result says whether it is safely stored (202) or why not.
     const results: BatchItemResult[] = [];
