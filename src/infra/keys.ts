@@ -38,8 +38,18 @@ export function createKeys(prefix: string) {
     claim: (s: string, id: string) => `${site(s)}:c:${id}:claim`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Hash: label id → JSON of the site's labelled history (imports, API, moderators); site learning trains on it. */
+    siteLabels: (s: string) => `${site(s)}:sl`,
+    /** Counter of labels ever added to `siteLabels` (replacements included): "new labels since training". */
+    siteLabelAdditions: (s: string) => `${site(s)}:sl:n`,
+    /** JSON of the site's current adapter, and the counter its versions come from. */
+    adapter: (s: string) => `${site(s)}:adapter`,
+    adapterVersion: (s: string) => `${site(s)}:adapter:v`,
+    /** JSON of the last training attempt (label additions, general model version), stored or not. */
+    adapterAttempt: (s: string) => `${site(s)}:adapter:attempt`,
     /** Queue names (BullMQ adds its own suffixes under the prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
+    siteTrainingQueue: 'site-training',
   };
 }
