@@ -14,8 +14,9 @@ import type { Metrics } from '../infra/metrics';
 import type { CallbackQueue, ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
-import { requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
-import { rawBody } from './middleware/body';
+import type { SeenSignatures } from '../infra/seen-signatures';
+import { precheckCaller, requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
+import { rawBody, UploadSlots } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   deadLetters: DeadLetterStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
+  /** Signed requests already accepted (replay protection). */
+  seenSignatures: SeenSignatures;
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
@@ -86,20 +89,29 @@ export function createApp(deps: ApiDeps): Express {
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const route = routeLabel(req);
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ route });
     });
     next();
   });
 
-  app.use(opsRoutes(deps.ready, metrics.registry));
+  app.use(opsRoutes(deps.ready, metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
 
-  const tolerance = config.http.signatureToleranceSeconds;
-  const signed = requireSignature(tolerance);
-  const signedOrModerator = requireModeratorOrSignature(deps.moderators, tolerance);
+  const signature = { toleranceSeconds: config.http.signatureToleranceSeconds, seen: deps.seenSignatures };
+  const signed = requireSignature(signature);
+  const signedOrModerator = requireModeratorOrSignature(deps.moderators, signature);
   const siteApi = express.Router({ mergeParams: true });
-  siteApi.use(resolveSite(deps.sites), rawBody(config.http.bodyLimitBytes));
+  // Site and caller are checked before a byte of body is read; bodies share one cap on concurrent uploads.
+  siteApi.use(
+    resolveSite(deps.sites),
+    precheckCaller(deps.moderators, signature.toleranceSeconds),
+    rawBody({
+      limitBytes: config.http.bodyLimitBytes,
+      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
+      slots: new UploadSlots(config.http.maxConcurrentUploads),
+    }),
+  );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
@@ -109,4 +121,10 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
+function routeLabel(req: express.Request): string {
+  if (!req.route) return 'unmatched';
+  return `${req.baseUrl.replace(/^\/v1\/sites\/[^/]+/, '/v1/sites/:site')}${req.route.path}`;
 }
