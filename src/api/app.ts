@@ -41,7 +41,7 @@ export interface ApiDeps {
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
-  /** Further routers (the moderators' API and page), mounted before the 404 handler. */
+  /** Further routers (the moderators' API and page), mounted before the site API; each checks its own callers. */
   extensions?: Array<{ path: string; router: Router }>;
 }
 
@@ -97,6 +97,9 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(opsRoutes(deps.ready, metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
+  // Extensions (the moderators' API under /v1/sites/:site/moderation) check their own callers, so
+  // they go before the site API's pre-body signature check.
+  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
 
   const signature = { toleranceSeconds: config.http.signatureToleranceSeconds, seen: deps.seenSignatures };
   const signed = requireSignature(signature);
@@ -117,7 +120,6 @@ export function createApp(deps: ApiDeps): Express {
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
-  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
