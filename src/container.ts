@@ -13,6 +13,7 @@ import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
@@ -149,6 +150,7 @@ export class Runtime {
         comments,
         articles,
         callbacks: this.workerCallbacks,
+        authors: new AuthorStore(this.workerRedis, this.keys),
         threadSize: config.worker.threadSize,
         repeatWindowSeconds: config.worker.repeatWindowSeconds,
         now: this.now,

@@ -86,7 +86,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // baseUrl holds the matched path (`/v1/sites/demo/...`): label by the pattern, never by site id.
+      const route = req.route ? `${req.baseUrl.replace(/^\/v1\/sites\/[^/]+/, '/v1/sites/:site')}${req.route.path}` : 'unmatched';
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ route });
     });

@@ -10,13 +10,15 @@ import type { ArticleStore } from '../infra/article-store';
 import type { ClaimStore } from '../infra/claim-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
+import type { DeskStatsStore } from '../infra/desk-stats-store';
 import type { LabelStore } from '../infra/label-store';
+import type { ReportStore } from '../infra/report-store';
 import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
 import { decisionWrite } from './decision-write';
 import { callbackPayload } from './moderate-comment';
-import { currentDecision } from './moderator-view';
+import { autoStatus, currentDecision } from './moderator-view';
 
 export type ModeratorAction = 'approve' | 'reject' | 'escalate';
 
@@ -39,6 +41,8 @@ export interface ModeratorDecideDeps {
   articles: ArticleStore;
   claims: ClaimStore;
   labels: LabelStore;
+  reports: ReportStore;
+  desk: DeskStatsStore;
   callbacks: CallbackQueue;
   publish: (site: string, event: Record<string, unknown>) => Promise<void>;
   now: () => Date;
@@ -104,6 +108,12 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
         autoReasons: autoReasons(previous).map((r) => r.code),
         modelVersion: previous?.modelVersion,
       });
+      const model = autoStatus(record);
+      const codes = autoReasons(previous).map((r) => r.code);
+      await Promise.all([
+        deps.reports.resolve(site, commentId, decision.status === 'rejected' ? 'upheld' : 'dismissed'),
+        deps.desk.recordDecision(site, moderator, decision.decidedAt, codes, overturns(model, decision.status)),
+      ]);
     }
     await deps.publish(site, { type: 'decided', id: commentId, status: decision.status, decidedBy: moderator, escalated: decision.escalated === true }).catch(() => undefined);
     return (await deps.comments.get(site, commentId)) ?? record;
@@ -111,6 +121,12 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     await deps.claims.release(site, commentId, moderator).catch(() => undefined);
   }
 }
+
+/**
+ * Whether a moderator's decision goes against the model: approving what it flagged or rejected,
+ * rejecting what it approved (a rejection of a flagged comment confirms it).
+ */
+export const overturns = (model: string | null, status: string) => (status === 'approved' ? model === 'flagged' || model === 'rejected' : status === 'rejected' && model === 'approved');
 
 /** The pipeline's reasons of the last decision (a moderator's own reason is not carried over). */
 const autoReasons = (d?: Decision): Reason[] => (d?.reasons ?? []).filter((r) => r.code !== 'MODERATOR');
