@@ -49,6 +49,12 @@ export async function eventsSince(redis: Redis, keys: Keys, site: string, lastId
   return { events, gap: gap || entries.length === limit };
 }
 
+/** Id of the newest logged event of the site, or `0-0`. */
+export async function latestEventId(redis: Redis, keys: Keys, site: string): Promise<string> {
+  const [newest] = await redis.xrevrange(keys.eventLog(site), '+', '-', 'COUNT', 1);
+  return newest?.[0] ?? '0-0';
+}
+
 /** Orders stream ids (`<ms>-<seq>`); malformed ids sort first. */
 export function compareEventIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(Number);

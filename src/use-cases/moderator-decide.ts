@@ -1,6 +1,6 @@
 /**
- * A moderator decides a comment: approve, reject (with a reason code) or escalate to a senior
- * colleague. The decision is stored like an automatic one (atomically, with history, author record
+ * A moderator decides a comment: approve, reject (with a reason code), escalate to a senior
+ * colleague, or requeue (back to flagged: the page's undo). The decision is stored like an automatic one (atomically, with history, author record
  * and queue indexes) but marked as a moderator's, so later automatic runs never overturn it; the CMS
  * gets the same signed callback; other moderators see it live; approvals and rejections are kept as
  * labelled examples for retraining.
@@ -20,7 +20,8 @@ import { decisionWrite } from './decision-write';
 import { callbackPayload } from './moderate-comment';
 import { autoStatus, currentDecision } from './moderator-view';
 
-export type ModeratorAction = 'approve' | 'reject' | 'escalate';
+/** `requeue` puts a decided comment back in the flagged queue (the page's undo). */
+export type ModeratorAction = 'approve' | 'reject' | 'escalate' | 'requeue';
 
 export interface ModeratorDecisionInput {
   site: string;
@@ -48,7 +49,7 @@ export interface ModeratorDecideDeps {
   now: () => Date;
 }
 
-const STATUS = { approve: 'approved', reject: 'rejected', escalate: 'flagged' } as const;
+const STATUS = { approve: 'approved', reject: 'rejected', escalate: 'flagged', requeue: 'flagged' } as const;
 
 /**
  * Applies the action and returns the stored record. Throws 404 for an unknown comment, 409
@@ -91,7 +92,7 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
 
     const payload = callbackPayload(site, record.comment, decision);
     await deps.callbacks.add({ site, payload }, callbackJobId(payload));
-    if (action !== 'escalate') {
+    if (action === 'approve' || action === 'reject') {
       const article = await deps.articles.get(site, record.comment.articleId);
       await deps.labels.append({
         site,

@@ -8,7 +8,7 @@
  */
 import { Router, type Response } from 'express';
 import { unauthorized } from '../../errors';
-import { compareEventIds, EVENT_ID, eventsSince } from '../../infra/events';
+import { compareEventIds, EVENT_ID, eventsSince, latestEventId } from '../../infra/events';
 import type { ModerationApiDeps } from './deps';
 import { moderatorName } from './deps';
 
@@ -65,8 +65,12 @@ export function eventStreamRoute(deps: ModerationApiDeps, open: OpenStreams): Ro
       const pending = held ?? [];
       held = null;
       for (const json of pending) send(json);
+    } else {
+      const newest = await latestEventId(deps.redis, deps.keys, site).catch(() => '0-0');
+      if (compareEventIds(newest, sentUpTo) > 0) sentUpTo = newest;
     }
-    res.write(`event: ready\ndata: ${JSON.stringify({ site, moderator, replayed, gap })}\n\n`);
+    // `ready` carries the position reached, so a page that saw no event yet can still resume from here.
+    res.write(`event: ready\nid: ${sentUpTo}\ndata: ${JSON.stringify({ site, moderator, replayed, gap })}\n\n`);
     req.log?.info({ site, moderator, replayed }, 'event stream opened');
   });
   return router;
