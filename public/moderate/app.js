@@ -32,7 +32,7 @@ const state = {
 };
 const api = createApi(() => state.token, () => state.site);
 // For tests and the curious: the live connection (drop() simulates a network failure).
-window.__moderation = { get live() { return state.live; }, get total() { return state.total; } };
+window.__moderation = { get live() { return state.live; }, get total() { return state.total; }, ready: [] };
 
 // ---- status line ------------------------------------------------------------------------------
 let statusTimer = null;
@@ -92,7 +92,7 @@ async function switchSite(site) {
   sessionStorage.setItem('moderatorSite', site);
   state.selected.clear();
   state.live?.close();
-  state.live = connectEvents(api, { onEvent, onState: showLive, onGap: () => loadQueue() });
+  state.live = connectEvents(api, { onEvent, onState: showLive, onGap: () => loadQueue(), onReady: (info) => window.__moderation.ready.push(info) });
   await loadQueue({ keep: null });
 }
 

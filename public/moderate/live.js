@@ -3,7 +3,7 @@
 // new ticket, backing off up to 15 s, and names the last event it saw so the server replays what
 // was missed meanwhile (`onGap` when the server could not: the page reloads instead).
 
-export function connectEvents(api, { onEvent, onState, onGap }) {
+export function connectEvents(api, { onEvent, onState, onGap, onReady = () => undefined }) {
   let source = null;
   let closed = false;
   let retryMs = 1000;
@@ -38,6 +38,7 @@ export function connectEvents(api, { onEvent, onState, onGap }) {
       }
       if (e.lastEventId) lastEventId = e.lastEventId;
       setLive('connected');
+      onReady(info);
       if (reconnecting && info.gap) onGap();
     });
     source.onmessage = (e) => {

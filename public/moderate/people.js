@@ -57,14 +57,15 @@ export async function renderAuthorPanel(box, { api, authorId, openDialog, done, 
       fail(err, 'add the note');
     }
   });
-  box.replaceChildren(
+  const parts = [
     el('p', { class: 'badges standing' }, standing(state)),
     el('div', { class: 'author-actions' }, buttons),
     el('h4', {}, `Notes (${notes.length})`),
     notes.length ? el('ul', { class: 'notes' }, notes.map((n) => el('li', {}, el('span', { class: 'muted' }, `${n.by} · ${when(n.at)}: `), n.text))) : null,
     el('div', { class: 'note-form' }, noteInput, addNote),
     log.length ? el('details', {}, el('summary', {}, `Actions on this author (${log.length})`), el('ol', {}, log.map((a) => el('li', {}, `${when(a.at)} · ${a.action} by ${a.by}`, a.until ? ` until ${when(a.until)}` : '', a.rejected !== undefined ? ` · ${a.rejected} rejected` : '', a.note ? ` · “${a.note}”` : '')))) : null,
-  );
+  ];
+  box.replaceChildren(...parts.filter(Boolean));
 }
 
 /** The body of an author action from the dialog's fields (null when cancelled). */

@@ -31,7 +31,9 @@ export function backlogChart(samples: DeskFigures['backlog']): string {
   const maxA = nice(Math.max(...samples.map((s) => s.oldestAgeSeconds / 60)));
   const x = (i: number) => PAD.l + (samples.length === 1 ? 0 : (i / (samples.length - 1)) * (W - PAD.l - PAD.r));
   const y = (v: number, max: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
-  const line = (vals: number[], max: number, color: string) => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${vals.map((v, i) => `${x(i).toFixed(1)},${y(v, max).toFixed(1)}`).join(' ')}"/>`;
+  const line = (vals: number[], max: number, color: string) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" points="${vals.map((v, i) => `${x(i).toFixed(1)},${y(v, max).toFixed(1)}`).join(' ')}"/>` +
+    (vals.length <= 60 ? vals.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v, max).toFixed(1)}" r="3" fill="${color}"/>`).join('') : '');
   const labels = [0, samples.length - 1].map((i) => `<text x="${x(i)}" y="${H - 18}" font-size="11" text-anchor="${i ? 'end' : 'start'}">${hhmm(samples[i].at)} UTC</text>`);
   const last = samples[samples.length - 1];
   return svg(
