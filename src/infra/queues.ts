@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../logger';
 import type { Keys } from './keys';
 
 export interface ModerationJobData {
@@ -55,12 +56,33 @@ export interface QueueSettings {
   keepFailed: number;
 }
 
+/**
+ * An `error` listener that logs one structured line (name, code, message; no stack) at most once per
+ * `intervalMs`, counting the ones it held back: a Redis outage would otherwise print a stack trace
+ * per reconnection attempt (and an EventEmitter without a listener throws).
+ */
+export function rateLimitedErrorLog(logger: Logger | undefined, fields: Record<string, unknown>, intervalMs = 10_000): (err: Error) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    last = now;
+    logger?.warn({ ...fields, error: { name: err.name, code: (err as { code?: unknown }).code, message: err.message }, suppressed }, 'queue connection error');
+    suppressed = 0;
+  };
+}
+
 /** A BullMQ producer with the service's retry and retention settings. */
 export class JobQueue<T> {
   readonly queue: Queue<T>;
 
-  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, prefix: string, private readonly settings: QueueSettings) {
+  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, prefix: string, private readonly settings: QueueSettings, logger?: Logger) {
     this.queue = new Queue<T>(name, { connection, prefix, skipWaitingForReady: true });
+    (this.queue as Queue).on('error', rateLimitedErrorLog(logger, { queue: name }));
   }
 
   /** Adds a job unless one with `jobId` exists already; resolves only once Redis has it. */
@@ -84,10 +106,10 @@ export class JobQueue<T> {
 export type ModerationQueue = JobQueue<ModerationJobData>;
 export type CallbackQueue = JobQueue<CallbackJobData>;
 
-export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): ModerationQueue {
-  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys.prefix, settings);
+export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): ModerationQueue {
+  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys.prefix, settings, logger);
 }
 
-export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): CallbackQueue {
-  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys.prefix, settings);
+export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): CallbackQueue {
+  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys.prefix, settings, logger);
 }

@@ -95,7 +95,7 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
   const cms = reportRoute({
     sites: runtime.sites,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    signatureToleranceSeconds: config.http.signatureToleranceSeconds,
+    signature: { toleranceSeconds: config.http.signatureToleranceSeconds, seen: runtime.seenSignatures },
     deps: { keys, comments, reports, callbacks: runtime.callbacks, publish, now: runtime.now },
   });
   const stopGauges = registerDeskGauges(runtime.metrics.registry, desk, [...runtime.sites.keys()], runtime.now);

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { notFound } from '../../errors';
 import { readerReport, type ReaderReportDeps } from '../../use-cases/reader-report';
-import { requireSignature, resolveSite } from '../middleware/auth';
+import { requireSignature, resolveSite, type SignatureOptions } from '../middleware/auth';
 import { parseJsonBody, rawBody } from '../middleware/body';
 import { Id, parseOr422 } from '../schemas';
 import type { SiteConfig } from '../../../config';
@@ -11,13 +11,13 @@ import { ReportBody } from './schemas';
 export interface ReportRouteOptions {
   sites: ReadonlyMap<string, SiteConfig>;
   bodyLimitBytes: number;
-  signatureToleranceSeconds: number;
+  signature: SignatureOptions;
   deps: ReaderReportDeps;
 }
 
 export function reportRoute(opts: ReportRouteOptions): Router {
   const router = Router({ mergeParams: true });
-  router.post('/comments/:id/reports', resolveSite(opts.sites), rawBody(opts.bodyLimitBytes), requireSignature(opts.signatureToleranceSeconds), async (req, res) => {
+  router.post('/comments/:id/reports', resolveSite(opts.sites), rawBody(opts.bodyLimitBytes), requireSignature(opts.signature), async (req, res) => {
     const id = Id.safeParse(req.params.id);
     if (!id.success) throw notFound(`comment "${String(req.params.id).slice(0, 200)}"`);
     const body = parseOr422(ReportBody, parseJsonBody(req.rawBody), 'report');
