@@ -73,6 +73,10 @@ export function createKeys(prefix: string) {
     deskStats: (s: string) => `${site(s)}:desk`,
     /** Sorted set of backlog samples (`<ms>:<backlog>:<oldestAgeSeconds>`) scored by time. */
     backlogSamples: (s: string) => `${site(s)}:desk:backlog`,
+    /** Hash: moderator account name → JSON account (role, sites, token hash; created through the admin API). */
+    moderatorAccounts: `${prefix}:mod:accounts`,
+    /** Hash: SHA-256 of an account's current token → account name. */
+    moderatorTokens: `${prefix}:mod:tokens`,
     /** Queue names (BullMQ adds its own suffixes under the prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
