@@ -1,5 +1,5 @@
 /** Live updates over Redis pub/sub, so every API process can push them to moderators' pages. */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type SiteEvent = Record<string, unknown> & { type: string };

@@ -1,14 +1,31 @@
 /**
- * Every Redis key the service uses, in one place. All keys start with the configured prefix
- * (default `{cm}`: a hash tag, so on Redis Cluster every key lands in one slot and Lua scripts
- * may touch several). BullMQ queues use the same prefix.
+ * Every Redis key the service uses, in one place. Keys are `<base>:{<site>}:…` where `<base>` is the
+ * configured prefix without braces (default `cm`): the site id is the Redis Cluster hash tag, so one
+ * site's comments, threads, author records and queue indexes share a slot (every Lua script touches
+ * one slot) while different sites spread over the shards. BullMQ queues are sharded the same way:
+ * `<base>:{q<n>}:moderation:…`, a site's jobs going to shard `queueShard(site, shards)`.
  */
 export type Keys = ReturnType<typeof createKeys>;
 
-export function createKeys(prefix: string) {
-  const site = (s: string) => `${prefix}:s:${s}`;
+/** The prefix without braces: hash tags are the keys' own business (see above). */
+export const keyBase = (prefix: string) => prefix.replace(/[{}]/g, '');
+
+/** FNV-1a of the site id, modulo the number of queue shards: stable across processes and restarts. */
+export function queueShard(site: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < site.length; i++) h = Math.imul(h ^ site.charCodeAt(i), 0x01000193) >>> 0;
+  return h % Math.max(1, shards);
+}
+
+export function createKeys(prefix: string, queueShards = 1) {
+  const base = keyBase(prefix);
+  const site = (s: string) => `${base}:{${s}}`;
   return {
-    prefix,
+    /** Every key starts with `${base}:` (used to find and delete them). */
+    base,
+    queueShards: Math.max(1, queueShards),
+    /** BullMQ prefix of queue shard `n` (its own hash tag, so a queue's keys share a slot). */
+    queuePrefix: (n: number) => `${base}:{q${n}}`,
     /** Hash: the comment as received, its body hash, status and current decision. */
     comment: (s: string, id: string) => `${site(s)}:c:${id}`,
     /** List of JSON history entries (received, edited, decided, moderated …), oldest first. */
@@ -17,6 +34,8 @@ export function createKeys(prefix: string) {
     article: (s: string, id: string) => `${site(s)}:a:${id}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${id}:c`,
+    /** Capped list, newest first, of what the pipeline reads of an article's recent comments (id, body, author, time). */
+    articleThread: (s: string, id: string) => `${site(s)}:a:${id}:t`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
     authorDecisions: (s: string, authorId: string) => `${site(s)}:u:${authorId}:d`,
     /** Set of comment ids that posted the same normalised text (expires). */
@@ -38,7 +57,7 @@ export function createKeys(prefix: string) {
     claim: (s: string, id: string) => `${site(s)}:c:${id}:claim`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
-    /** Queue names (BullMQ adds its own suffixes under the prefix). */
+    /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
   };
