@@ -24,6 +24,7 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { createKeys } from '../src/infra/keys';
+import { redisAnswers } from '../src/infra/local-redis';
 import { signatureHeader, SIGNATURE_HEADER } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 
@@ -214,8 +215,8 @@ async function main(): Promise<void> {
   const sub = new Redis(redisUrl, { lazyConnect: true });
   for (const r of [redis, sub]) r.on('error', () => undefined);
   try {
-    await waitFor('redis-server', 10_000, () => redis.connect().then(() => true, () => false), 100);
-    await sub.connect();
+    await waitFor('redis-server', 30_000, () => redisAnswers(redisUrl, 500), 100);
+    await Promise.all([redis.connect(), sub.connect()]);
 
     const configFile = path.join(tmp, 'config.json');
     writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl }], moderators: [] }));
