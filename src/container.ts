@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './infra/metrics';
 import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { SeenSignatures } from './infra/seen-signatures';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
 import { ModeratorDirectory } from './security/moderators';
@@ -84,9 +85,9 @@ export class Runtime {
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
     const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
+    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
     this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
@@ -123,6 +124,7 @@ export class Runtime {
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
+      seenSignatures: new SeenSignatures(this.apiRedis, this.keys, (2 * this.opts.config.http.signatureToleranceSeconds + 1) * 1000),
       ready: () => this.ready(),
       now: this.now,
       extensions,

@@ -10,6 +10,13 @@ export type Keys = ReturnType<typeof createKeys>;
 /** The prefix without braces: hash tags are the keys' own business (see above). */
 export const keyBase = (prefix: string) => prefix.replace(/[{}]/g, '');
 
+/**
+ * Encodes an id from outside input for use inside a key: `%`, `:`, braces, space and ASCII control
+ * characters become `%XX`, so no id can forge another key's name (`X:h` is not X's history) or a hash
+ * tag. Injective, and the identity for ids the API accepts (see `Id` in src/api/schemas.ts).
+ */
+export const keyPart = (id: string): string => id.replace(/[%:{}\u0000-\u0020\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+
 /** FNV-1a of the site id, modulo the number of queue shards: stable across processes and restarts. */
 export function queueShard(site: string, shards: number): number {
   let h = 0x811c9dc5;
@@ -27,26 +34,26 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** BullMQ prefix of queue shard `n` (its own hash tag, so a queue's keys share a slot). */
     queuePrefix: (n: number) => `${base}:{q${n}}`,
     /** Hash: the comment as received, its body hash, status and current decision. */
-    comment: (s: string, id: string) => `${site(s)}:c:${id}`,
+    comment: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}`,
     /** List of JSON history entries (received, edited, decided, moderated …), oldest first. */
-    history: (s: string, id: string) => `${site(s)}:c:${id}:h`,
+    history: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:h`,
     /** Hash: article title, body, url, publishedAt. */
-    article: (s: string, id: string) => `${site(s)}:a:${id}`,
+    article: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
-    articleComments: (s: string, id: string) => `${site(s)}:a:${id}:c`,
+    articleComments: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:c`,
     /** Capped list, newest first, of what the pipeline reads of an article's recent comments (id, body, author, time). */
-    articleThread: (s: string, id: string) => `${site(s)}:a:${id}:t`,
+    articleThread: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:t`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
-    authorDecisions: (s: string, authorId: string) => `${site(s)}:u:${authorId}:d`,
+    authorDecisions: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:d`,
     /** Set of comment ids that posted the same normalised text (expires). */
-    textPosts: (s: string, textHash: string) => `${site(s)}:t:${textHash}`,
+    textPosts: (s: string, textHash: string) => `${site(s)}:t:${keyPart(textHash)}`,
     /** Sorted sets of flagged comment ids: by priority (higher first) and by age. */
     flaggedByPriority: (s: string) => `${site(s)}:q:prio`,
     flaggedByAge: (s: string) => `${site(s)}:q:age`,
     /** Per-filter indexes of the flagged queue (scored by priority). */
-    flaggedByReason: (s: string, code: string) => `${site(s)}:q:r:${code}`,
-    flaggedByArticle: (s: string, articleId: string) => `${site(s)}:q:a:${articleId}`,
-    flaggedByAuthor: (s: string, authorId: string) => `${site(s)}:q:u:${authorId}`,
+    flaggedByReason: (s: string, code: string) => `${site(s)}:q:r:${keyPart(code)}`,
+    flaggedByArticle: (s: string, articleId: string) => `${site(s)}:q:a:${keyPart(articleId)}`,
+    flaggedByAuthor: (s: string, authorId: string) => `${site(s)}:q:u:${keyPart(authorId)}`,
     /** Hash: callback id → JSON of a callback that exhausted its retries. */
     deadLetters: (s: string) => `${site(s)}:dlq`,
     /** Hash of counters: decisions by status (survives restarts; read by /metrics). */
@@ -54,7 +61,9 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** Pub/sub channel for live updates (decisions, moderator actions). */
     events: (s: string) => `${site(s)}:events`,
     /** Claim on a flagged item by a moderator (expires by itself). */
-    claim: (s: string, id: string) => `${site(s)}:c:${id}:claim`,
+    claim: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:claim`,
+    /** Marker of a signed request already accepted (expires with the signature window). */
+    seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */

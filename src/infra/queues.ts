@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../logger';
 import { queueShard, type Keys } from './keys';
 
 export interface ModerationJobData {
@@ -44,13 +45,37 @@ export interface QueueSettings {
   keepFailed: number;
 }
 
+/**
+ * An `error` listener that logs one structured line (name, code, message; no stack) at most once per
+ * `intervalMs`, counting the ones it held back: a Redis outage would otherwise print a stack trace
+ * per reconnection attempt (and an EventEmitter without a listener throws).
+ */
+export function rateLimitedErrorLog(logger: Logger | undefined, fields: Record<string, unknown>, intervalMs = 10_000): (err: Error) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    last = now;
+    logger?.warn({ ...fields, error: { name: err.name, code: (err as { code?: unknown }).code, message: err.message }, suppressed }, 'queue connection error');
+    suppressed = 0;
+  };
+}
+
 /** A BullMQ producer with the service's retry and retention settings, routing each site to its shard. */
 export class JobQueue<T extends { site: string }> {
   /** One BullMQ queue per shard. */
   readonly queues: Queue<T>[];
 
-  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, keys: Keys, private readonly settings: QueueSettings) {
-    this.queues = Array.from({ length: keys.queueShards }, (_, n) => new Queue<T>(name, { connection, prefix: keys.queuePrefix(n), skipWaitingForReady: true }));
+  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, keys: Keys, private readonly settings: QueueSettings, logger?: Logger) {
+    this.queues = Array.from({ length: keys.queueShards }, (_, n) => {
+      const queue = new Queue<T>(name, { connection, prefix: keys.queuePrefix(n), skipWaitingForReady: true });
+      (queue as Queue).on('error', rateLimitedErrorLog(logger, { queue: name, shard: n }));
+      return queue;
+    });
   }
 
   /** The first shard's queue (the only one unless `queueShards` > 1). */
@@ -105,10 +130,10 @@ export class JobQueue<T extends { site: string }> {
 export type ModerationQueue = JobQueue<ModerationJobData>;
 export type CallbackQueue = JobQueue<CallbackJobData>;
 
-export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): ModerationQueue {
-  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys, settings);
+export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): ModerationQueue {
+  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys, settings, logger);
 }
 
-export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): CallbackQueue {
-  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys, settings);
+export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): CallbackQueue {
+  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys, settings, logger);
 }
