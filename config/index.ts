@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → config path. Numbers and booleans are parsed. */
-const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
+export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['NODE_ENV', ['env'], 'string'],
   ['LOG_LEVEL', ['logLevel'], 'string'],
   ['PORT', ['http', 'port'], 'number'],
@@ -165,7 +165,7 @@ export function assertNoDefaultSecrets(config: Config): void {
   if (problems.length) {
     throw new ConfigError(
       `refusing to start with NODE_ENV=production while default secrets are in use:\n  ${problems.join('\n  ')}\n` +
-        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md).',
+        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md, "Production refusals").',
     );
   }
 }

@@ -16,6 +16,11 @@ export const SiteSchema = z.object({
   callbackUrl: z.url().optional(),
   /** Per-site policy overrides, merged over the global policy. */
   policy: PolicySchema.partial().default({}),
+  /**
+   * Weighted reader reports (a new reporter counts 1, one whose reports moderators keep dismissing
+   * less) that put an approved comment back in front of a moderator.
+   */
+  reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
 });

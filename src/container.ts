@@ -13,6 +13,7 @@ import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
@@ -50,6 +51,8 @@ export class Runtime {
   private readonly workers: Worker[] = [];
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
+  /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
+  readonly seenSignatures: SeenSignatures;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
@@ -89,6 +92,7 @@ export class Runtime {
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
       queueCounts: async () => ({
@@ -124,7 +128,7 @@ export class Runtime {
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
-      seenSignatures: new SeenSignatures(this.apiRedis, this.keys, (2 * this.opts.config.http.signatureToleranceSeconds + 1) * 1000),
+      seenSignatures: this.seenSignatures,
       ready: () => this.ready(),
       now: this.now,
       extensions,
@@ -153,6 +157,7 @@ export class Runtime {
           comments,
           articles,
           callbacks: this.workerCallbacks,
+          authors: new AuthorStore(this.workerRedis, this.keys),
           threadSize: config.worker.threadSize,
           repeatWindowSeconds: config.worker.repeatWindowSeconds,
           now: this.now,

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     if (config.redis.startLocal && config.env !== 'production') localRedis = await startLocalRedis(config.redis.url);
     if (!localRedis) {
       throw new ConfigError(
-        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours.`,
+        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours (see docs/configuration.md).`,
       );
     }
     logger.warn({ url: config.redis.url }, 'started a private, non-persistent redis-server for local use; it stops with this process');

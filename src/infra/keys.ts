@@ -66,6 +66,32 @@ export function createKeys(prefix: string, queueShards = 1) {
     seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Stream of the site's live events (capped), so a reconnecting page can replay what it missed. */
+    eventLog: (s: string) => `${site(s)}:events:log`,
+    /** Sorted sets of decided comments by status (`approved`, `rejected`), scored by decision time. */
+    decidedByStatus: (s: string, status: string) => `${site(s)}:q:st:${status}`,
+    /** Sorted set of escalated flagged comments (scored by priority). */
+    escalated: (s: string) => `${site(s)}:q:esc`,
+    /** Sorted set of comments with open reader reports, by report-weighted priority. */
+    reported: (s: string) => `${site(s)}:q:rep`,
+    /** Hash: reporter id → JSON report on one comment. */
+    reports: (s: string, id: string) => `${site(s)}:c:${id}:rep`,
+    /** Hash: report totals of one comment (count, weight, per-reason counts, resolved). */
+    reportTotals: (s: string, id: string) => `${site(s)}:c:${id}:rept`,
+    /** Hash: a reporter's record (reports upheld / rejected by moderators). */
+    reporter: (s: string, reporterId: string) => `${site(s)}:rp:${reporterId}`,
+    /** Hash: moderation state of an author (ban, suspension, pre-moderation, trust). */
+    authorState: (s: string, authorId: string) => `${site(s)}:u:${authorId}:st`,
+    /** List of JSON notes on an author by moderators, oldest first. */
+    authorNotes: (s: string, authorId: string) => `${site(s)}:u:${authorId}:notes`,
+    /** List of JSON moderator actions on an author (their audit trail), newest first. */
+    authorLog: (s: string, authorId: string) => `${site(s)}:u:${authorId}:log`,
+    /** List of JSON moderator actions of the site (audit trail), newest first, capped. */
+    audit: (s: string) => `${site(s)}:audit`,
+    /** Hash: hour (ISO, UTC) + moderator → decisions; hour + reason → decisions and overturns. */
+    deskStats: (s: string) => `${site(s)}:desk`,
+    /** Sorted set of backlog samples (`<ms>:<backlog>:<oldestAgeSeconds>`) scored by time. */
+    backlogSamples: (s: string) => `${site(s)}:desk:backlog`,
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',

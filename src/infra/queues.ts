@@ -27,16 +27,29 @@ export interface CallbackPayload {
   decidedAt: string;
 }
 
+/** The body POSTed when a moderator acts on an author (ban, suspension, pre-moderation, trust). */
+export interface UserModeratedPayload {
+  type: 'user.moderated';
+  site: string;
+  user: { id: string };
+  action: string;
+  state: Record<string, unknown>;
+  note?: string;
+  decidedBy: string;
+  decidedAt: string;
+}
+
 export interface CallbackJobData {
   site: string;
-  payload: CallbackPayload;
+  payload: CallbackPayload | UserModeratedPayload;
 }
 
 const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
 
 /** Deterministic job id: site + comment id + body hash (BullMQ ids may not contain ':'). */
 export const moderationJobId = (d: ModerationJobData) => `m-${digest(d.site, d.commentId, d.bodyHash)}`;
-export const callbackJobId = (p: CallbackPayload) => `cb-${digest(p.site, p.comment.id, p.decidedAt, p.status, p.decidedBy)}`;
+export const callbackJobId = (p: CallbackPayload | UserModeratedPayload) =>
+  p.type === 'user.moderated' ? `um-${digest(p.site, p.user.id, p.action, p.decidedAt)}` : `cb-${digest(p.site, p.comment.id, p.decidedAt, p.status, p.decidedBy)}`;
 
 export interface QueueSettings {
   attempts: number;
