@@ -111,6 +111,3 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     stop,
   };
 }
-
-/** True when redis-server and redis-cli (with --cluster) are installed. */
-export const clusterToolsAvailable = () => spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
