@@ -7,9 +7,8 @@
 import { loadConfig } from '../config';
 import { createKeys, type Keys } from '../src/infra/keys';
 import { LabelStore } from '../src/infra/label-store';
-import { createRedis, waitForReady } from '../src/infra/redis';
+import { createRedis, waitForReady, type RedisClient as Redis } from '../src/infra/redis';
 import { siteFlag } from '../src/cli/args';
-import type { Redis } from 'ioredis';
 
 export interface ExportOptions {
   redis: Redis;
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ env: process.env });
   const sites = config.sites.map((s) => s.id);
   const wanted = siteFlag(process.argv.slice(2), sites, false);
-  const redis = createRedis(config.redis.url, 'worker', 'export-labels');
+  const redis = createRedis(config.redis, 'worker', 'export-labels');
   try {
     await waitForReady(redis, 5_000);
     const write = (line: string) =>

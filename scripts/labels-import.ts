@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     process.stderr.write('labels:import: no labels on stdin\n');
     return 1;
   }
-  const redis = createRedis(config.redis.url, 'worker', 'labels-import');
+  const redis = createRedis(config.redis, 'worker', 'labels-import');
   try {
     await waitForReady(redis, 5_000);
     const store = new LabelStore(redis, createKeys(config.redis.prefix));

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const config = loadConfig({ env: process.env });
   const site = siteFlag(argv, config.sites.map((s) => s.id), true)!;
-  const redis = createRedis(config.redis.url, 'worker', 'train-site');
+  const redis = createRedis(config.redis, 'worker', 'train-site');
   try {
     await waitForReady(redis, 5_000);
     const keys = createKeys(config.redis.prefix);

@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './infra/redis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
@@ -13,8 +13,10 @@ import { startModerationWorker } from '../workers/moderation-worker';
 import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
+import { AccountStore } from './infra/account-store';
 import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
 import { LabelStore } from './infra/label-store';
@@ -24,6 +26,7 @@ import { createMetrics, type Metrics } from './infra/metrics';
 import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { SeenSignatures } from './infra/seen-signatures';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
 import { ModeratorDirectory } from './security/moderators';
@@ -54,6 +57,8 @@ export class Runtime {
   private siteTraining?: Promise<SiteTraining | undefined>;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
+  /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
+  readonly seenSignatures: SeenSignatures;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
@@ -64,8 +69,8 @@ export class Runtime {
    * the server when a queue is made, and a fail-fast connection must be up for that.
    */
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const apiRedis = createRedis(opts.config.redis.url, 'api', 'api');
-    const workerRedis = createRedis(opts.config.redis.url, 'worker', 'worker');
+    const apiRedis = createRedis(opts.config.redis, 'api', 'api');
+    const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
     try {
       await waitForReady(apiRedis, 10_000);
     } catch (err) {
@@ -82,22 +87,23 @@ export class Runtime {
     workerRedis: Redis,
   ) {
     const { config } = opts;
-    this.keys = createKeys(config.redis.prefix);
+    this.keys = createKeys(config.redis.prefix, config.redis.queueShards);
     this.sites = new Map(config.sites.map((s) => [s.id, s]));
     this.now = opts.now ?? (() => new Date());
     this.apiRedis = apiRedis;
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
     const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
+    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
-    this.moderators = new ModeratorDirectory(config.moderators);
+    this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
+    this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
-        moderation: await this.queue.queue.getJobCounts(),
-        callbacks: await this.callbacks.queue.getJobCounts(),
+        moderation: await this.queue.getJobCounts(),
+        callbacks: await this.callbacks.getJobCounts(),
       }),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
@@ -107,7 +113,7 @@ export class Runtime {
 
   private store(redis: Redis) {
     return {
-      comments: new CommentStore(redis, this.keys),
+      comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize),
       articles: new ArticleStore(redis, this.keys),
       deadLetters: new DeadLetterStore(redis, this.keys),
       labels: new LabelStore(redis, this.keys),
@@ -135,13 +141,14 @@ export class Runtime {
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
+      seenSignatures: this.seenSignatures,
       ready: () => this.ready(),
       now: this.now,
       extensions,
     });
   }
 
-  /** Starts the moderation and callback workers on the patient connection. */
+  /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
     const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
@@ -151,43 +158,48 @@ export class Runtime {
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local, logger, env: this.opts.env ?? {} });
     // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
     const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
-    const moderation = startModerationWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.worker.concurrency,
-      lockDurationMs: config.worker.lockDurationMs,
-      stalledIntervalMs: config.worker.stalledIntervalMs,
-      logger: logger.child({ component: 'moderation-worker' }),
-      metrics: this.metrics,
-      deps: {
+    for (let shard = 0; shard < this.keys.queueShards; shard++) {
+      const moderation = startModerationWorker({
+        connection: this.workerRedis,
         keys: this.keys,
-        comments,
-        articles,
-        callbacks: this.workerCallbacks,
-        threadSize: config.worker.threadSize,
-        repeatWindowSeconds: config.worker.repeatWindowSeconds,
-        now: this.now,
-        publish,
-        judge: async (site, comment, context) =>
-          moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
-        onDecision: (site, decision, record) => {
-          this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
-          this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+        shard,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        stalledIntervalMs: config.worker.stalledIntervalMs,
+        logger: logger.child({ component: 'moderation-worker' }),
+        metrics: this.metrics,
+        deps: {
+          keys: this.keys,
+          comments,
+          articles,
+          callbacks: this.workerCallbacks,
+          authors: new AuthorStore(this.workerRedis, this.keys),
+          threadSize: config.worker.threadSize,
+          repeatWindowSeconds: config.worker.repeatWindowSeconds,
+          now: this.now,
+          publish,
+          judge: async (site, comment, context) =>
+            moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
+          onDecision: (site, decision, record) => {
+            this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
+            this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+          },
         },
-      },
-    });
-    const callbacks = startCallbackWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.callbacks.concurrency,
-      timeoutMs: config.callbacks.timeoutMs,
-      sites: this.sites,
-      deadLetters,
-      logger: logger.child({ component: 'callback-worker' }),
-      metrics: this.metrics,
-      now: this.now,
-    });
-    this.workers.push(moderation, callbacks);
+      });
+      const callbacks = startCallbackWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        shard,
+        concurrency: config.callbacks.concurrency,
+        timeoutMs: config.callbacks.timeoutMs,
+        sites: this.sites,
+        deadLetters,
+        logger: logger.child({ component: 'callback-worker' }),
+        metrics: this.metrics,
+        now: this.now,
+      });
+      this.workers.push(moderation, callbacks);
+    }
     if (config.siteLearning.enabled) {
       this.siteTraining = startSiteTrainingWorker({
         connection: this.workerRedis,
@@ -201,7 +213,7 @@ export class Runtime {
         return undefined;
       });
     }
-    return [moderation, callbacks];
+    return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */

@@ -45,11 +45,11 @@ export async function retrainDueSites(sites: readonly string[], deps: TrainSiteD
 }
 
 export async function startSiteTrainingWorker(opts: SiteTrainingWorkerOptions): Promise<SiteTraining> {
-  const queue = new Queue(opts.keys.siteTrainingQueue, { connection: opts.connection, prefix: opts.keys.prefix });
+  const queue = new Queue(opts.keys.siteTrainingQueue, { connection: opts.connection, prefix: opts.keys.queuePrefix(0) });
   await queue.upsertJobScheduler('retrain-sites', { every: opts.everyMs }, { name: 'retrain', data: {}, opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 100 } } });
   const worker = new Worker(opts.keys.siteTrainingQueue, () => retrainDueSites(opts.sites, opts.deps, opts.logger), {
     connection: opts.connection,
-    prefix: opts.keys.prefix,
+    prefix: opts.keys.queuePrefix(0),
     concurrency: 1,
     // Training holds the event loop for a while on large label sets; do not let the lock lapse meanwhile.
     lockDuration: 10 * 60_000,

@@ -23,7 +23,7 @@ async function siteAdapter(argv: string[]): Promise<SiteAdapter | undefined> {
   if (argValue(argv, 'site') === undefined) return undefined;
   const config = loadConfig({ env: process.env });
   const site = siteFlag(argv, config.sites.map((s) => s.id), true)!;
-  const redis = createRedis(config.redis.url, 'worker', 'classify');
+  const redis = createRedis(config.redis, 'worker', 'classify');
   try {
     await waitForReady(redis, 5_000);
     const adapter = await new AdapterStore(redis, createKeys(config.redis.prefix)).current(site);

@@ -4,7 +4,7 @@
  * adapter only when the version changed, so a new adapter is in use everywhere within `ttlMs`, without
  * a restart.
  */
-import type { Redis } from 'ioredis';
+import { script, type RedisClient as Redis } from './redis';
 import type { SiteAdapter } from '../site-learning/types';
 import type { TrainedAdapter } from '../site-learning/train';
 import type { Keys } from './keys';
@@ -33,7 +33,7 @@ export class AdapterStore {
   /** Stores a trained adapter as the site's current one; returns its version. */
   async save(site: string, trained: TrainedAdapter, counts: { labelCount: number; labelAdditions: number }): Promise<number> {
     const adapter: Omit<SiteAdapter, 'version'> = { ...trained, site, labelCount: counts.labelCount, labelAdditions: counts.labelAdditions };
-    const v = await this.redis.eval(SAVE, 2, this.keys.adapter(site), this.keys.adapterVersion(site), JSON.stringify(adapter));
+    const v = await script<number>(this.redis, 'siteAdapterSave', 2, SAVE)(this.keys.adapter(site), this.keys.adapterVersion(site), JSON.stringify(adapter));
     return Number(v);
   }
 

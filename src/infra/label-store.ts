@@ -6,7 +6,7 @@
  *   site's adapter on: imports, the labels API, moderator decisions and (when it lands) Perspective
  *   `suggestscore` calls all end up there, through `addLabels`.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { ReasonCode, Scores } from '../moderation/types';
 import type { LabelSource, SiteLabel } from '../site-learning/types';
 import type { Keys } from './keys';

@@ -21,7 +21,8 @@ export interface Decision {
   provider: string;
   /** The site adapter (learnt from the site's moderators) that took part, with its version and score. */
   adapter?: { site: string; version: number; score: number };
-  timings: Record<string, number>;
+  /** Per-phase timings; no longer stored (metrics keep them), older records may have them. */
+  timings?: Record<string, number>;
   /** Moderator's note, if any. */
   note?: string;
   /** Set while a moderator has escalated the item to a senior colleague. */

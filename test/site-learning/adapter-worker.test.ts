@@ -11,7 +11,7 @@ import { AdapterStore } from '../../src/infra/adapter-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { LabelStore } from '../../src/infra/label-store';
 import type { CommentRecord } from '../../src/moderation/record';
-import { signatureHeader } from '../../src/security/signature';
+import { signRequest } from '../../src/security/signature';
 import { trainSite } from '../../src/use-cases/train-site';
 import { REDIS_URL, startService, waitFor, type TestService } from '../integration/harness';
 import { siteHistory } from './site-data';
@@ -33,7 +33,8 @@ afterAll(() => svc.close());
 
 async function moderated(id: string, body: string): Promise<CommentRecord> {
   const raw = JSON.stringify({ id, articleId: 'art-live', author: { id: `u-${id}` }, body });
-  await request(svc.app).post('/v1/sites/demo/comments').set('Content-Type', 'application/json').set('X-Signature', signatureHeader('demo-secret', raw)).send(raw).expect(202);
+  const url = '/v1/sites/demo/comments';
+  await request(svc.app).post(url).set('Content-Type', 'application/json').set('X-Signature', signRequest('demo-secret', { method: 'POST', path: url, rawBody: raw })).send(raw).expect(202);
   return waitFor(async () => {
     const r = await comments.get('demo', id);
     return r && r.status !== 'queued' ? r : undefined;
@@ -62,7 +63,8 @@ describe('site adapters in the service', () => {
     expect(record.decision).toMatchObject({ adapter: { site: 'demo', version: 1 }, modelVersion: loadLocalClassifier().version });
     expect(record.status).not.toBe('approved');
     expect(record.decision!.reasons[0]).toMatchObject({ code: 'SITE_STANDARD', message: expect.stringContaining('"sprocketeers"') });
-    const view = await request(svc.app).get('/v1/sites/demo/comments/after').set('X-Signature', signatureHeader('demo-secret', '')).expect(200);
+    const url = '/v1/sites/demo/comments/after';
+    const view = await request(svc.app).get(url).set('X-Signature', signRequest('demo-secret', { method: 'GET', path: url, rawBody: '' })).expect(200);
     expect(view.body.adapter).toMatchObject({ version: 1, score: expect.any(Number) });
 
     const civil = await moderated('civil', 'I think the school budget deserves a proper debate before the vote.');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { LabelStore } from '../../src/infra/label-store';
-import { signatureHeader } from '../../src/security/signature';
+import { signRequest } from '../../src/security/signature';
 import type { SiteLabel } from '../../src/site-learning/types';
 import { submitFlagged } from '../support/comments';
 import { moderatorApi } from '../support/moderator-api';
@@ -27,7 +27,8 @@ async function labelsOf(site: string): Promise<Map<string, SiteLabel>> {
 
 function post(site: string, body: unknown, secret: string = SECRETS[site as 'demo' | 'other']) {
   const raw = JSON.stringify(body);
-  return request(service.app).post(`/v1/sites/${site}/labels`).set('Content-Type', 'application/json').set('X-Signature', signatureHeader(secret, raw)).send(raw);
+  const url = `/v1/sites/${site}/labels`;
+  return request(service.app).post(url).set('Content-Type', 'application/json').set('X-Signature', signRequest(secret, { method: 'POST', path: url, rawBody: raw })).send(raw);
 }
 
 /** Runs `npm run --silent labels:import -- --site S` (via tsx) with `input` on stdin. */
