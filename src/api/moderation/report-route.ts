@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { notFound } from '../../errors';
 import { readerReport, type ReaderReportDeps } from '../../use-cases/reader-report';
-import { requireSignature, resolveSite, type SignatureOptions } from '../middleware/auth';
+import { precheckSignatureHeader, requireSignature, resolveSite, type SignatureOptions } from '../middleware/auth';
 import { parseJsonBody, rawBody } from '../middleware/body';
 import { Id, parseOr422 } from '../schemas';
 import type { SiteConfig } from '../../../config';
@@ -17,7 +17,7 @@ export interface ReportRouteOptions {
 
 export function reportRoute(opts: ReportRouteOptions): Router {
   const router = Router({ mergeParams: true });
-  router.post('/comments/:id/reports', resolveSite(opts.sites), rawBody(opts.bodyLimitBytes), requireSignature(opts.signature), async (req, res) => {
+  router.post('/comments/:id/reports', resolveSite(opts.sites), precheckSignatureHeader(opts.signature.toleranceSeconds), rawBody(opts.bodyLimitBytes), requireSignature(opts.signature), async (req, res) => {
     const id = Id.safeParse(req.params.id);
     if (!id.success) throw notFound(`comment "${String(req.params.id).slice(0, 200)}"`);
     const body = parseOr422(ReportBody, parseJsonBody(req.rawBody), 'report');
