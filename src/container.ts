@@ -23,6 +23,7 @@ import { createCallbackQueue, createModerationQueue, type CallbackQueue, type Mo
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import { SeenSignatures } from './infra/seen-signatures';
+import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
 import { ModeratorDirectory } from './security/moderators';
@@ -53,6 +54,8 @@ export class Runtime {
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
   readonly seenSignatures: SeenSignatures;
+  /** Request bodies read at once, shared by every route of this process that reads one. */
+  readonly uploadSlots: UploadSlots;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
@@ -92,6 +95,7 @@ export class Runtime {
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
@@ -129,6 +133,7 @@ export class Runtime {
       moderators: this.moderators,
       metrics: this.metrics,
       seenSignatures: this.seenSignatures,
+      uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
       extensions,
