@@ -51,6 +51,18 @@ describe('reader reports', () => {
     expect(order.indexOf('rp-many')).toBeLessThan(order.indexOf('rp-few'));
   });
 
+  it('raises a reported comment in the flagged queue above an equally severe one without reports', async () => {
+    await submitFlagged(service, { id: 'rp-older', body: 'you idiot!' });
+    await submitFlagged(service, { id: 'rp-newer', body: 'you idiot!' });
+    const before = await ids('queue=flagged&limit=100');
+    expect(before.indexOf('rp-older')).toBeLessThan(before.indexOf('rp-newer'));
+    await report('rp-newer', 'r9');
+    const after = await ids('queue=flagged&limit=100');
+    expect(after.indexOf('rp-newer')).toBeLessThan(after.indexOf('rp-older'));
+    const byAge = await ids('sort=age&limit=100');
+    expect(byAge.indexOf('rp-older')).toBeLessThan(byAge.indexOf('rp-newer')); // arrival order untouched
+  });
+
   it('puts an approved comment back in front of a person once its reports reach the site threshold (3)', async () => {
     const approved = await submit(service, { id: 'rp-ok', articleId: 'a1', author: { id: 'calm', name: 'Calm' }, body: 'I think the council should publish the budget in full.' });
     expect(approved.status).toBe('approved');
