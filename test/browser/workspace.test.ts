@@ -42,6 +42,9 @@ const TEXTS: Array<[string, FlaggedSeed['reasons'][number]['code'], number, stri
   ['I hope someone teaches you a lesson you will not forget.', 'THREAT', 0.58, 'teaches you a lesson'],
 ];
 
+// Generous per-test time for a slow, shared machine; every step waits for a condition, not a clock.
+jest.setTimeout(90_000);
+
 let service: TestService;
 let browser: Browser;
 const session = pageSession(() => browser, () => service);
