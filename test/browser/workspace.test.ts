@@ -168,6 +168,18 @@ describe('the workspace on a laptop (1366×900)', () => {
     expect(await page.locator('#queue-list li').count()).toBe(await page.locator('#queue-list li', { hasText: 'Author reader-7' }).count());
   });
 
+  it('shows a whole article thread in order from the item', async () => {
+    const page = await session.signedIn();
+    await open(page, '(#12)'); // on art-vote, like #6, #18 … #72
+    await page.locator('button[data-action="article"]').click();
+    await page.locator('#queue-name', { hasText: 'Article art-vote' }).waitFor();
+    const numbers = (await page.locator('#queue-list li .excerpt').allTextContents()).map((t) => Number(/\(#(\d+)\)/.exec(t)?.[1]));
+    const expected = (await mod().get('/queue?queue=article&articleId=art-vote&limit=100').expect(200)).body.items.map((i: { body: string }) => Number(/\(#(\d+)\)/.exec(i.body)?.[1]));
+    expect(numbers).toEqual(expected);
+    expect(numbers.length).toBeGreaterThanOrEqual(10);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers); // seeded oldest first: thread order
+  });
+
   it('keeps the counter equal to the API’s after keyboard decisions, undo, a colleague’s decisions and new flags', async () => {
     const page = await session.signedIn();
     await expect(shownTotal(page)).resolves.toBe(await apiTotal());
