@@ -70,6 +70,8 @@ export const ConfigSchema = z
         maxConnections: z.number().int().min(1).default(1_024),
         /** Seconds a signature's timestamp may differ from now. */
         signatureToleranceSeconds: z.number().int().positive().default(300),
+        /** API processes (a Node cluster sharing the port) when the role is `api`; 0 means one per core. */
+        processes: z.number().int().min(0).max(64).default(1),
         /** Whether to trust X-Forwarded-* from a proxy in front of the API. */
         trustProxy: z.boolean().default(false),
       })
@@ -97,8 +99,12 @@ export const ConfigSchema = z
     redis: z
       .object({
         url: z.string().default('redis://127.0.0.1:6379'),
-        /** Prefix of every key and queue; braces make it a Redis Cluster hash tag. */
-        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('{cm}'),
+        /** Prefix of every key and queue. Braces are ignored: keys carry per-site hash tags (`cm:{site}:…`, see src/infra/keys.ts). */
+        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('cm'),
+        /** Redis Cluster seed nodes, `host:port,host:port` (empty: a single Redis at `url`; a `redis+cluster://h:p,h:p` url works too). */
+        clusterNodes: z.string().default(''),
+        /** BullMQ queues are split into this many shards (own hash tags), so on a cluster they spread over the masters. */
+        queueShards: z.number().int().min(1).max(1024).default(1),
         /** Start a private redis-server for local use when nothing answers (never in production). */
         startLocal: z.boolean().default(true),
       })

@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './infra/redis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
@@ -64,8 +64,8 @@ export class Runtime {
    * the server when a queue is made, and a fail-fast connection must be up for that.
    */
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const apiRedis = createRedis(opts.config.redis.url, 'api', 'api');
-    const workerRedis = createRedis(opts.config.redis.url, 'worker', 'worker');
+    const apiRedis = createRedis(opts.config.redis, 'api', 'api');
+    const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
     try {
       await waitForReady(apiRedis, 10_000);
     } catch (err) {
@@ -82,7 +82,7 @@ export class Runtime {
     workerRedis: Redis,
   ) {
     const { config } = opts;
-    this.keys = createKeys(config.redis.prefix);
+    this.keys = createKeys(config.redis.prefix, config.redis.queueShards);
     this.sites = new Map(config.sites.map((s) => [s.id, s]));
     this.now = opts.now ?? (() => new Date());
     this.apiRedis = apiRedis;
@@ -97,8 +97,8 @@ export class Runtime {
     this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
-        moderation: await this.queue.queue.getJobCounts(),
-        callbacks: await this.callbacks.queue.getJobCounts(),
+        moderation: await this.queue.getJobCounts(),
+        callbacks: await this.callbacks.getJobCounts(),
       }),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
@@ -107,7 +107,7 @@ export class Runtime {
   }
 
   private store(redis: Redis) {
-    return { comments: new CommentStore(redis, this.keys), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+    return { comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
   }
 
   /** Redis answers and the queue is usable. */
@@ -136,51 +136,55 @@ export class Runtime {
     });
   }
 
-  /** Starts the moderation and callback workers on the patient connection. */
+  /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
     const { comments, articles, deadLetters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
-    const moderation = startModerationWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.worker.concurrency,
-      lockDurationMs: config.worker.lockDurationMs,
-      stalledIntervalMs: config.worker.stalledIntervalMs,
-      logger: logger.child({ component: 'moderation-worker' }),
-      metrics: this.metrics,
-      deps: {
+    for (let shard = 0; shard < this.keys.queueShards; shard++) {
+      const moderation = startModerationWorker({
+        connection: this.workerRedis,
         keys: this.keys,
-        comments,
-        articles,
-        callbacks: this.workerCallbacks,
-        authors: new AuthorStore(this.workerRedis, this.keys),
-        threadSize: config.worker.threadSize,
-        repeatWindowSeconds: config.worker.repeatWindowSeconds,
-        now: this.now,
-        publish,
-        judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
-        onDecision: (site, decision, record) => {
-          this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
-          this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+        shard,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        stalledIntervalMs: config.worker.stalledIntervalMs,
+        logger: logger.child({ component: 'moderation-worker' }),
+        metrics: this.metrics,
+        deps: {
+          keys: this.keys,
+          comments,
+          articles,
+          callbacks: this.workerCallbacks,
+          authors: new AuthorStore(this.workerRedis, this.keys),
+          threadSize: config.worker.threadSize,
+          repeatWindowSeconds: config.worker.repeatWindowSeconds,
+          now: this.now,
+          publish,
+          judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
+          onDecision: (site, decision, record) => {
+            this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
+            this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+          },
         },
-      },
-    });
-    const callbacks = startCallbackWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.callbacks.concurrency,
-      timeoutMs: config.callbacks.timeoutMs,
-      sites: this.sites,
-      deadLetters,
-      logger: logger.child({ component: 'callback-worker' }),
-      metrics: this.metrics,
-      now: this.now,
-    });
-    this.workers.push(moderation, callbacks);
-    return [moderation, callbacks];
+      });
+      const callbacks = startCallbackWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        shard,
+        concurrency: config.callbacks.concurrency,
+        timeoutMs: config.callbacks.timeoutMs,
+        sites: this.sites,
+        deadLetters,
+        logger: logger.child({ component: 'callback-worker' }),
+        metrics: this.metrics,
+        now: this.now,
+      });
+      this.workers.push(moderation, callbacks);
+    }
+    return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
