@@ -10,13 +10,16 @@ import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
+import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
+import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
 import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
+import { LabelStore } from './infra/label-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
@@ -51,6 +54,8 @@ export class Runtime {
   readonly callbacks: CallbackQueue;
   readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
+  /** Site learning's retraining job, once started (worker role). */
+  private siteTraining?: Promise<SiteTraining | undefined>;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
@@ -111,7 +116,13 @@ export class Runtime {
   }
 
   private store(redis: Redis) {
-    return { comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+    return {
+      comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize),
+      articles: new ArticleStore(redis, this.keys),
+      deadLetters: new DeadLetterStore(redis, this.keys),
+      labels: new LabelStore(redis, this.keys),
+      adapters: new AdapterStore(redis, this.keys),
+    };
   }
 
   /** Redis answers and the queue is usable. */
@@ -121,13 +132,14 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters } = this.apiStores;
+    const { comments, articles, deadLetters, labels } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
       comments,
       articles,
       deadLetters,
+      labels,
       sites: this.sites,
       queue: this.queue,
       callbacks: this.callbacks,
@@ -144,10 +156,13 @@ export class Runtime {
   /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, deadLetters } = this.store(this.workerRedis);
+    const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
+    const local = loadLocalClassifier();
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local, logger, env: this.opts.env ?? {} });
+    // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
+    const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
       const moderation = startModerationWorker({
         connection: this.workerRedis,
@@ -168,7 +183,8 @@ export class Runtime {
           repeatWindowSeconds: config.worker.repeatWindowSeconds,
           now: this.now,
           publish,
-          judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
+          judge: async (site, comment, context) =>
+            moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
           onDecision: (site, decision, record) => {
             this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
             this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
@@ -189,12 +205,25 @@ export class Runtime {
       });
       this.workers.push(moderation, callbacks);
     }
+    if (config.siteLearning.enabled) {
+      this.siteTraining = startSiteTrainingWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        sites: config.sites.map((s) => s.id),
+        everyMs: config.siteLearning.retrainEveryMs,
+        logger: logger.child({ component: 'site-training' }),
+        deps: { labels, adapters, classifier: local, settings: config.siteLearning, now: this.now },
+      }).catch((err: unknown) => {
+        logger.error({ err }, 'site training job could not start; sites keep their current adapters');
+        return undefined;
+      });
+    }
     return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.workers.map((w) => w.close()), this.siteTraining?.then((t) => t?.close())]);
     await Promise.allSettled([this.queue.close(), this.callbacks.close(), this.workerCallbacks.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }
