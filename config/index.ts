@@ -41,6 +41,7 @@ export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']
   ['HTTP_MAX_REQUESTS_PER_SOCKET', ['http', 'maxRequestsPerSocket'], 'number'],
   ['HTTP_MAX_CONNECTIONS', ['http', 'maxConnections'], 'number'],
   ['METRICS_TOKEN', ['metrics', 'token'], 'string'],
+  ['ADMIN_TOKEN_SHA256', ['admin', 'tokenSha256'], 'string'],
   ['COMMENT_MAX_CHARS', ['limits', 'commentChars'], 'number'],
   ['REDIS_URL', ['redis', 'url'], 'string'],
   ['REDIS_PREFIX', ['redis', 'prefix'], 'string'],

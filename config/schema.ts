@@ -33,8 +33,13 @@ export const ModeratorSchema = z.object({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'tokenSha256: 64 lowercase hex characters'),
   /** Sites this token may see and act on. */
   sites: z.array(z.string()).min(1),
+  /** `senior` may also decide escalated comments. Configured moderators are senior unless set otherwise. */
+  role: z.enum(['moderator', 'senior']).default('senior'),
 });
 export type ModeratorConfig = z.infer<typeof ModeratorSchema>;
+
+/** SHA-256 of `demo-admin`, the embedded default admin token (refused by the admin API in production). */
+export const DEFAULT_ADMIN_TOKEN_SHA256 = 'cce7a2cf1ae045989cfc914fb95a41526f167a838b3c7d33745143614abace7c';
 
 export const ConfigSchema = z
   .object({
@@ -150,6 +155,18 @@ export const ConfigSchema = z
     perspective: PerspectiveSchema.prefault({}),
     sites: z.array(SiteSchema).min(1),
     moderators: z.array(ModeratorSchema).default([]),
+    admin: z
+      .object({
+        /**
+         * SHA-256 (hex) of the admin token for `/v1/admin/…` (moderator accounts). The default is the
+         * hash of `demo-admin`, which the admin API refuses when `env` is production. Secret.
+         */
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'admin.tokenSha256: 64 lowercase hex characters')
+          .default(DEFAULT_ADMIN_TOKEN_SHA256),
+      })
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

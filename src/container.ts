@@ -12,6 +12,7 @@ import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
+import { AccountStore } from './infra/account-store';
 import { ArticleStore } from './infra/article-store';
 import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
@@ -93,7 +94,7 @@ export class Runtime {
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
-    this.moderators = new ModeratorDirectory(config.moderators);
+    this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.getJobCounts(),

@@ -10,6 +10,7 @@ import type { DeadLetterStore } from '../src/infra/dead-letter-store';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { CallbackJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 
 export interface CallbackWorkerOptions {
@@ -50,6 +51,7 @@ export function startCallbackWorker(opts: CallbackWorkerOptions): Worker<Callbac
     { connection: opts.connection, prefix: opts.keys.queuePrefix(opts.shard ?? 0), concurrency: opts.concurrency },
   );
   worker.on('failed', (job, err) => opts.logger.warn({ jobId: job?.id, site: job?.data?.site, attempts: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
-  worker.on('error', (err) => opts.logger.error({ err }, 'callback worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'callbacks' }));
   return worker;
 }

@@ -92,6 +92,10 @@ export function createKeys(prefix: string, queueShards = 1) {
     deskStats: (s: string) => `${site(s)}:desk`,
     /** Sorted set of backlog samples (`<ms>:<backlog>:<oldestAgeSeconds>`) scored by time. */
     backlogSamples: (s: string) => `${site(s)}:desk:backlog`,
+    /** Hash: moderator account name → JSON account (role, sites, token hash; created through the admin API). Global: one slot for the whole deployment (`{mod}`), shared with the token index. */
+    moderatorAccounts: `${base}:{mod}:accounts`,
+    /** Hash: SHA-256 of an account's current token → account name. */
+    moderatorTokens: `${base}:{mod}:tokens`,
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',

@@ -39,3 +39,10 @@ export function moderatorName(req: Express.Request): string {
   if (caller?.kind !== 'moderator') throw new Error('route reached without a moderator');
   return caller.moderator.name;
 }
+
+/** The authenticated moderator's role. */
+export function moderatorRole(req: Express.Request): 'moderator' | 'senior' {
+  const caller = req.caller;
+  if (caller?.kind !== 'moderator') throw new Error('route reached without a moderator');
+  return caller.moderator.role;
+}
