@@ -111,7 +111,7 @@ export const ConfigSchema = z
       .prefault({}),
     worker: z
       .object({
-        concurrency: z.number().int().min(1).max(256).default(4),
+        concurrency: z.number().int().min(1).max(256).default(32),
         /** Attempts for a moderation job that fails transiently. */
         attempts: z.number().int().min(1).default(8),
         backoffMs: z.number().int().min(10).default(1_000),
