@@ -11,7 +11,8 @@ import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
@@ -23,6 +24,8 @@ import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -53,6 +56,7 @@ export class Runtime {
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -104,6 +108,10 @@ export class Runtime {
     return { comments: new CommentStore(redis, this.keys), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
   }
 
+  get config(): Readonly<Config> {
+    return this.opts.config;
+  }
+
   /** Redis answers and the queue is usable. */
   async ready(): Promise<void> {
     await this.apiRedis.ping();
@@ -125,8 +133,22 @@ export class Runtime {
       metrics: this.metrics,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
+  }
+
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
+  }
+
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
   }
 
   /** Starts the moderation and callback workers on the patient connection. */
@@ -135,7 +157,7 @@ export class Runtime {
     const { comments, articles, deadLetters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
     const moderation = startModerationWorker({
       connection: this.workerRedis,
       keys: this.keys,

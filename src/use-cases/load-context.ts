@@ -2,7 +2,7 @@
 import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore } from '../infra/comment-store';
 import { textFingerprint, type CommentRecord } from '../moderation/record';
-import type { ContextComment, ModerationContext } from '../moderation/types';
+import type { CommentInput, ContextComment, ModerationContext } from '../moderation/types';
 
 export interface ContextDeps {
   comments: CommentStore;
@@ -16,9 +16,12 @@ export interface ContextDeps {
 
 const asContext = (r: CommentRecord): ContextComment => ({ id: r.comment.id, body: r.comment.body, author: r.comment.author, status: r.status });
 
-export async function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
-  const { site, comment } = record;
-  const receivedMs = Date.parse(record.receivedAt);
+export function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
+  return loadContextFor(record.site, record.comment, Date.parse(record.receivedAt), deps);
+}
+
+/** The context of a comment received at `receivedMs`, stored or not (inline checks judge before storing). */
+export async function loadContextFor(site: string, comment: CommentInput, receivedMs: number, deps: ContextDeps): Promise<ModerationContext> {
   const [article, parent, threadIds, authorHistory, repeatCount] = await Promise.all([
     deps.articles.get(site, comment.articleId),
     comment.parentId ? deps.comments.getMany(site, [comment.parentId]).then((found) => found[0] ?? null) : null,
