@@ -15,7 +15,10 @@ import { createLogger } from '../../src/logger';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KEYS = { demo: 'demo-perspective-key', other: 'other-perspective-key', slow: 'slow-perspective-key' } as const;
-export const SECRETS = { demo: 'demo-secret', other: 'other-site-secret', coral: 'demo-coral-secret', coralNext: 'next-coral-secret' } as const;
+export const SECRETS = { demo: 'demo-secret', other: 'other-site-secret', coral: 'demo-coral-secret', coralNext: 'next-coral-secret', coralOther: 'other-coral-secret' } as const;
+
+/** Site `other` flags abuse for a person instead of rejecting it. */
+const FLAG_ONLY = { thresholds: { insult: { flag: 0.5, reject: 1.01 }, toxicity: { flag: 0.5, reject: 1.01 }, profanity: { flag: 0.5, reject: 1.01 }, harassment: { flag: 0.5, reject: 1.01 } } };
 
 export interface DropinService {
   runtime: Runtime;
@@ -44,7 +47,14 @@ export async function startDropinService(name: string, opts: { workers?: boolean
           ],
           coral: { signingSecrets: [SECRETS.coral, SECRETS.coralNext] },
         },
-        { id: 'other', webhookSecrets: [SECRETS.other], perspectiveKeys: [{ name: 'other', keySha256: sha256Hex(KEYS.other) }], storeSuggestedScores: false },
+        {
+          id: 'other',
+          webhookSecrets: [SECRETS.other],
+          perspectiveKeys: [{ name: 'other', keySha256: sha256Hex(KEYS.other) }],
+          storeSuggestedScores: false,
+          coral: { signingSecrets: [SECRETS.coralOther] },
+          policy: FLAG_ONLY,
+        },
       ],
     },
   });
