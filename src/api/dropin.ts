@@ -11,6 +11,7 @@ import { ApiKeyDirectory } from '../security/api-keys';
 import type { DecideInlineDeps } from '../use-cases/decide-inline';
 import { requireSignature, resolveSite } from './middleware/auth';
 import { rawBody } from './middleware/body';
+import { openApiRoute } from './openapi';
 import { checkRoutes } from './routes/check';
 import { coralRoutes } from './routes/coral';
 import { perspectiveCompatRoutes } from './routes/perspective-compat';
@@ -50,5 +51,6 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     },
     { path: '/v1/integrations/coral', router: coralRoutes({ ...inline, sites: runtime.sites, bodyLimitBytes: config.http.bodyLimitBytes, commentChars: config.limits.commentChars }) },
     { path: '/v1/sites/:site', router: site },
+    { path: '/', router: openApiRoute(config) },
   ];
 }

@@ -9,11 +9,14 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import { loadConfig, sha256Hex, type Config } from '../../config';
+import { moderatorExtensions, type ModeratorExtensions } from '../../src/api/moderation';
 import { Runtime } from '../../src/container';
 import { deleteKeysByPrefix } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Moderator token with access to both sites. */
+export const MODERATOR_TOKEN = 'dropin-moderator-token';
 export const KEYS = { demo: 'demo-perspective-key', other: 'other-perspective-key', slow: 'slow-perspective-key' } as const;
 export const SECRETS = { demo: 'demo-secret', other: 'other-site-secret', coral: 'demo-coral-secret', coralNext: 'next-coral-secret', coralOther: 'other-coral-secret' } as const;
 
@@ -56,11 +59,14 @@ export async function startDropinService(name: string, opts: { workers?: boolean
           policy: FLAG_ONLY,
         },
       ],
+      moderators: [{ name: 'dropin-moderator', tokenSha256: sha256Hex(MODERATOR_TOKEN), sites: ['demo', 'other'] }],
     },
   });
-  const runtime = await Runtime.create({ config, logger: createLogger('silent') });
+  const logger = createLogger('silent');
+  const runtime = await Runtime.create({ config, logger });
   if (opts.workers) runtime.startWorkers();
-  const app = runtime.createApp();
+  const moderation: ModeratorExtensions = moderatorExtensions({ runtime, config, logger });
+  const app = runtime.createApp(moderation);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -72,6 +78,7 @@ export async function startDropinService(name: string, opts: { workers?: boolean
     prefix,
     redis,
     async close() {
+      await moderation.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await runtime.close();
