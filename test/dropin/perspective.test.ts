@@ -99,6 +99,11 @@ describe('request checking and errors in Google format', () => {
     expect(res.body.clientToken).toBe('tok-1');
   });
 
+  it('accepts the key in the X-Goog-Api-Key header too', async () => {
+    const res = await post('analyze', { comment: { text: KIND }, requestedAttributes: { TOXICITY: {} } }, null).set('X-Goog-Api-Key', KEYS.demo);
+    expect(res.status).toBe(200);
+  });
+
   it('leaves out attributes under their scoreThreshold', async () => {
     const res = await post('analyze', { comment: { text: KIND }, requestedAttributes: { TOXICITY: { scoreThreshold: 0.9 }, INSULT: {} } });
     expect(Object.keys(res.body.attributeScores)).toEqual(['INSULT']);
