@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -18,6 +17,7 @@ import { sha256Hex } from '../config';
 import { CmsClient } from '../src/client/cms-client';
 import { deleteKeysByPrefix } from '../src/infra/redis';
 import { coralSignatureHeader } from '../src/security/coral-signature';
+import { freePort } from '../test/dropin/service';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 
 const arg = (name: string, fallback: number) => {
@@ -30,15 +30,6 @@ const ROOT = path.resolve(__dirname, '..');
 const KEY = 'bench-perspective-key';
 const SECRET = 'bench-webhook-secret';
 const CORAL = 'bench-coral-secret';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends `send(i)` at `rate` per second for `seconds`; returns each call's latency in ms. */
 async function openLoop(name: string, rate: number, seconds: number, send: (i: number) => Promise<number>) {

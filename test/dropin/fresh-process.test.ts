@@ -4,27 +4,18 @@
  * answers, and /openapi.json is served.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import Perspective from 'perspective-api-client';
 import { analyzeUrl, withCallSettings } from '../../src/infra/perspective/http-hook';
 import { coralSignatureHeader } from '../../src/security/coral-signature';
 import { deleteKeys, REDIS_URL, uniquePrefix, waitFor } from '../integration/harness';
+import { freePort } from './service';
 
 const ROOT = path.resolve(__dirname, '../..');
 let child: ChildProcess;
 let output = '';
 let baseUrl = '';
 const prefix = uniquePrefix('fresh');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();

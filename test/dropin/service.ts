@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import { loadConfig, sha256Hex, type Config } from '../../config';
@@ -86,4 +86,14 @@ export async function startDropinService(name: string, opts: { workers?: boolean
       await redis.quit();
     },
   };
+}
+
+/** A loopback port nothing listens on right now (for child processes that need a fixed port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -3,9 +3,8 @@
  * Perspective uses: `{error: {code, message, status}}` (400 INVALID_ARGUMENT, 403 PERMISSION_DENIED,
  * 429 RESOURCE_EXHAUSTED). Other errors of ours (a Redis outage: 503) keep their status.
  */
-import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../../errors';
-import { toAppError } from '../../middleware/errors';
+import { errorHandler } from '../../middleware/errors';
 
 const GOOGLE_STATUS: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -33,13 +32,8 @@ export function googleErrorBody(err: AppError): GoogleErrorBody {
 }
 
 /** Error middleware of the compatible API's router. */
-export function googleErrorHandler() {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const appError = toAppError(err);
-    if (appError.status >= 500) req.log?.error({ err }, 'request failed');
-    if (res.headersSent) return res.end();
-    for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
-    const body = googleErrorBody(appError);
-    res.status(body.error.code).json(body);
-  };
-}
+export const googleErrorHandler = () =>
+  errorHandler((e) => {
+    const body = googleErrorBody(e);
+    return { status: body.error.code, body };
+  });
