@@ -14,6 +14,7 @@ import { createApp } from './api/app';
 import { dropinRoutes } from './api/dropin';
 import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
@@ -22,6 +23,7 @@ import { createMetrics, type Metrics } from './infra/metrics';
 import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { SeenSignatures } from './infra/seen-signatures';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
 import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
@@ -52,6 +54,8 @@ export class Runtime {
   private readonly workers: Worker[] = [];
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
+  /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
+  readonly seenSignatures: SeenSignatures;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
@@ -88,10 +92,11 @@ export class Runtime {
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
     const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
+    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
       queueCounts: async () => ({
@@ -131,6 +136,7 @@ export class Runtime {
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
+      seenSignatures: this.seenSignatures,
       ready: () => this.ready(),
       now: this.now,
       // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
@@ -171,6 +177,7 @@ export class Runtime {
         comments,
         articles,
         callbacks: this.workerCallbacks,
+        authors: new AuthorStore(this.workerRedis, this.keys),
         threadSize: config.worker.threadSize,
         repeatWindowSeconds: config.worker.repeatWindowSeconds,
         now: this.now,

@@ -41,7 +41,7 @@ export function startCallbackWorker(opts: CallbackWorkerOptions): Worker<Callbac
         const attempts = job.attemptsMade + 1;
         if (attempts < (job.opts.attempts ?? 1)) throw err;
         await opts.deadLetters.add({ id: job.id!, site: siteId, payload, error: (err as Error).message, attempts, failedAt: opts.now().toISOString() });
-        opts.logger.error({ jobId: job.id, site: siteId, commentId: payload.comment.id, err }, 'callback dead-lettered after last attempt');
+        opts.logger.error({ jobId: job.id, site: siteId, commentId: 'comment' in payload ? payload.comment.id : undefined, err }, 'callback dead-lettered after last attempt');
         return 'dead-lettered';
       }
     },

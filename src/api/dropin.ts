@@ -3,13 +3,13 @@
  * Coral's external moderation phase (`/v1/integrations/coral/:site`), the inline check
  * (`/v1/sites/:site/comments:check`) and the API description (`/openapi.json`).
  */
-import express, { type Router } from 'express';
+import type { Router } from 'express';
 import type { Runtime } from '../container';
 import { createPublisher } from '../infra/events';
 import { LabelStore } from '../infra/label-store';
 import { ApiKeyDirectory } from '../security/api-keys';
 import type { DecideInlineDeps } from '../use-cases/decide-inline';
-import { requireSignature, resolveSite } from './middleware/auth';
+import { precheckCaller, requireSignature, resolveSite } from './middleware/auth';
 import { rawBody } from './middleware/body';
 import { openApiRoute } from './openapi';
 import { checkRoutes } from './routes/check';
@@ -33,9 +33,14 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     publish: createPublisher(runtime.apiRedis, runtime.keys),
     judgeInline,
   };
-  const site = express.Router({ mergeParams: true });
-  site.use(resolveSite(runtime.sites), rawBody(config.http.bodyLimitBytes));
-  site.use(checkRoutes({ ...inline, schemas: createSchemas(config.limits) }, requireSignature(config.http.signatureToleranceSeconds)));
+  const tolerance = config.http.signatureToleranceSeconds;
+  // As on the site API: site and caller checked before the body is read, the full signature check last.
+  const site = checkRoutes({ ...inline, schemas: createSchemas(config.limits) }, [
+    resolveSite(runtime.sites),
+    precheckCaller(runtime.moderators, tolerance),
+    rawBody(config.http.bodyLimitBytes),
+    requireSignature({ toleranceSeconds: tolerance, seen: runtime.seenSignatures }),
+  ]);
   return [
     {
       path: '/v1alpha1',

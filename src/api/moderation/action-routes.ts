@@ -1,4 +1,4 @@
-/** Acting on the queue: claims, approve / reject / escalate one item, and bulk decisions. */
+/** Acting on the queue: claims, approve / reject / escalate / requeue (undo) one item, and bulk decisions. */
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { AppError, notFound, unprocessable } from '../../errors';
@@ -44,7 +44,7 @@ export function actionRoutes(deps: ModerationApiDeps): Router {
     res.status(204).end();
   });
 
-  for (const action of ['approve', 'reject', 'escalate'] as const satisfies readonly ModeratorAction[]) {
+  for (const action of ['approve', 'reject', 'escalate', 'requeue'] as const satisfies readonly ModeratorAction[]) {
     router.post(`/queue/:id/${action}`, async (req, res) => {
       const { reasonCode, note, expectedStatus } = body(ActionBody, req, `${action} request`);
       if (action === 'reject' && !reasonCode) throw unprocessable('invalid reject request', [{ path: 'reasonCode', message: 'required to reject' }]);

@@ -14,7 +14,9 @@ type Json = Record<string, unknown>;
 const SECURITY_SCHEMES: Record<Security, Json> = {
   signature: {
     type: 'apiKey', in: 'header', name: 'X-Signature',
-    description: 'CMS requests: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`; several `v1=` during rotation; timestamps more than `http.signatureToleranceSeconds` (300) off are refused.',
+    description:
+      'CMS requests: `t=<unix seconds>[,n=<nonce>],v2=<hex HMAC-SHA256(secret, "<t>.<n>.<METHOD>.<path>.<raw body>")>` (path with query, as sent); several `v2=` during rotation; ' +
+      'timestamps more than `http.signatureToleranceSeconds` (300) off are refused, and a signature is accepted once. The deprecated `v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` is accepted on `POST …/comments` only. See README "Public API v1".',
   },
   moderator: { type: 'http', scheme: 'bearer', description: 'Moderator token; the service keeps only its SHA-256.' },
   perspectiveKey: { type: 'apiKey', in: 'query', name: 'key', description: 'Perspective-compatible key of a site (also accepted as the `X-Goog-Api-Key` header).' },

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from '../../../config';
-import { ActionBody, BulkBody, QueueQuery } from '../moderation/schemas';
+import { ActionBody, AuthorCommandBody, BulkBody, NoteBody, QueueQuery, ReportBody, SearchQuery } from '../moderation/schemas';
 import { checkSchema } from '../routes/check';
 import { CoralRequest, CoralResponse } from '../routes/coral/schemas';
 import { RedriveRequest } from '../routes/dead-letters';
@@ -39,7 +39,7 @@ export interface Operation {
 }
 
 const BODY: ErrorCode[] = ['empty_body', 'invalid_utf8', 'malformed_json', 'bad_body', 'payload_too_large', 'unsupported_encoding', 'invalid_request'];
-const SIGNED: ErrorCode[] = ['bad_signature', 'not_found', 'unavailable', 'internal'];
+const SIGNED: ErrorCode[] = ['bad_signature', 'signature_replayed', 'not_found', 'bad_path', 'busy', 'unavailable', 'internal'];
 const MODERATOR: ErrorCode[] = ['unauthorized', 'forbidden', 'not_found', 'unavailable', 'internal'];
 const PERSPECTIVE: ErrorCode[] = ['perspective_invalid_argument', 'perspective_permission_denied', 'perspective_quota_exceeded', 'unavailable', 'internal'];
 const site = '/v1/sites/{site}';
@@ -105,15 +105,37 @@ export function operations(config: Readonly<Config>): Operation[] {
       method: 'delete', path: `${mod}/queue/{id}/claim`, operationId: 'releaseItem', summary: 'Release a claim', tag: 'moderators', security: ['moderator'],
       responses: { 204: { description: 'Released.' } }, errors: [...MODERATOR, 'claimed'],
     },
-    ...(['approve', 'reject', 'escalate'] as const).map(
+    ...(['approve', 'reject', 'escalate', 'requeue'] as const).map(
       (action): Operation => ({
         method: 'post', path: `${mod}/queue/{id}/${action}`, operationId: `${action}Item`, summary: `${action[0].toUpperCase()}${action.slice(1)} one comment`, tag: 'moderators', security: ['moderator'], body: ActionBody,
-        responses: { 200: { description: 'The item after the decision, with its history.', schema: R.ActionResult } }, errors: [...MODERATOR, ...BODY, 'changed', 'stale', 'reason_required'],
+        responses: { 200: { description: 'The item after the decision, with its history.', schema: R.ActionResult } }, errors: [...MODERATOR, ...BODY, 'changed', 'stale', 'reason_required', 'key_conflict'],
       }),
     ),
     {
       method: 'post', path: `${mod}/queue/bulk`, operationId: 'bulkDecide', summary: 'Approve or reject up to 200 comments', tag: 'moderators', security: ['moderator'], body: BulkBody,
       responses: { 200: { description: 'A result per comment.', schema: R.BulkResult } }, errors: [...MODERATOR, ...BODY],
+    },
+    { method: 'get', path: `${mod}/desk`, operationId: 'desk', summary: "The desk lead's figures for the last 24 hours, with SVG charts", tag: 'moderators', security: ['moderator'], responses: { 200: { description: 'Figures and charts.', schema: R.Desk } }, errors: MODERATOR },
+    {
+      method: 'get', path: `${mod}/authors/{authorId}`, operationId: 'getAuthor', summary: "An author's state, notes, action log and recent decisions", tag: 'moderators', security: ['moderator'],
+      responses: { 200: { description: 'The author.', schema: R.AuthorRecord } }, errors: MODERATOR,
+    },
+    {
+      method: 'post', path: `${mod}/authors/{authorId}/actions`, operationId: 'actOnAuthor', summary: 'Ban, unban, suspend, unsuspend, pre-moderate or trust an author', tag: 'moderators', security: ['moderator'], body: AuthorCommandBody,
+      responses: { 200: { description: "The author's new state.", schema: R.AuthorActionResult } }, errors: [...MODERATOR, ...BODY],
+    },
+    {
+      method: 'post', path: `${mod}/authors/{authorId}/notes`, operationId: 'noteOnAuthor', summary: 'Add a moderators\' note about an author', tag: 'moderators', security: ['moderator'], body: NoteBody,
+      responses: { 201: { description: 'The note.', schema: R.AuthorNote } }, errors: [...MODERATOR, ...BODY],
+    },
+    { method: 'get', path: `${mod}/audit`, operationId: 'audit', summary: 'Actions on authors, newest first', tag: 'moderators', security: ['moderator'], responses: { 200: { description: 'The audit log.', schema: R.Audit } }, errors: MODERATOR },
+    {
+      method: 'get', path: `${mod}/search`, operationId: 'search', summary: 'Search comments by text, author or article', tag: 'moderators', security: ['moderator'], query: inner(SearchQuery),
+      responses: { 200: { description: 'Matching comments.', schema: R.SearchResult } }, errors: [...MODERATOR, 'invalid_request'],
+    },
+    {
+      method: 'post', path: `${site}/comments/{id}/reports`, operationId: 'reportComment', summary: "A reader's report, forwarded by the CMS", tag: 'cms', security: ['signature'], body: ReportBody,
+      responses: { 201: { description: 'Counted.', schema: R.ReportResult } }, errors: [...SIGNED, ...BODY, 'already_reported'],
     },
     {
       method: 'post', path: `${mod}/events/ticket`, operationId: 'eventTicket', summary: 'A single-use ticket for the live-update stream', tag: 'moderators', security: ['moderator'],

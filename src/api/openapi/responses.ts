@@ -112,12 +112,15 @@ export const QueueItem = z
     note: z.string().nullable(),
     receivedAt: DateTime,
     claimedBy: z.string().nullable(),
+    reports: z.object({ count: z.number().int(), weight: z.number(), reasons: z.record(z.string(), z.number()), total: z.number().int() }),
+    autoStatus: z.string().nullable(),
   })
   .meta({ id: 'QueueItem' });
 export const QueueListing = z.object({ items: z.array(QueueItem), total: z.number().int(), nextCursor: z.string().nullable() });
 const Brief = z.looseObject({ id: z.string(), body: z.string() });
 export const QueueItemContext = z.object({
   item: QueueItem,
+  reports: z.array(z.looseObject({ reason: z.string(), at: DateTime })),
   article: z.looseObject({ id: z.string(), title: z.string() }).nullable(),
   parent: Brief.nullable(),
   thread: z.array(Brief),
@@ -132,3 +135,10 @@ export const BulkResult = z.object({
   results: z.array(z.object({ id: z.string(), status: z.number().int(), result: z.object({ status: z.string() }).optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
 });
 export const Ticket = z.object({ ticket: z.string(), expiresInMs: z.number().int() });
+export const Desk = z.looseObject({ current: z.unknown(), figures: z.looseObject({}), charts: z.object({ backlog: z.string(), perHour: z.string(), overturns: z.string() }) });
+export const AuthorRecord = z.object({ id: z.string(), state: z.looseObject({}), notes: z.array(z.looseObject({ by: z.string(), at: DateTime, text: z.string() })), log: z.array(z.looseObject({})), recent: z.array(z.looseObject({ commentId: z.string() })) });
+export const AuthorActionResult = z.object({ authorId: z.string(), state: z.looseObject({}), action: z.unknown() });
+export const AuthorNote = z.object({ by: z.string(), at: DateTime, text: z.string() });
+export const Audit = z.object({ items: z.array(z.looseObject({})) });
+export const SearchResult = z.object({ items: z.array(QueueItem), scanned: z.number().int(), truncated: z.boolean() });
+export const ReportResult = z.object({ commentId: z.string(), reports: z.number().int(), weight: z.number(), status: z.string(), requeued: z.boolean() });

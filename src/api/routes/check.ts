@@ -13,11 +13,14 @@ import { parseOr422, type Schemas } from '../schemas';
 /** The comment schema plus `store`. */
 export const checkSchema = (schemas: Schemas) => schemas.Comment.extend({ store: z.boolean().optional() });
 
-/** Mounted at /v1/sites/:site after site resolution and body reading; `guard` checks the signature. */
-export function checkRoutes(deps: CheckDeps & { schemas: Schemas }, guard: RequestHandler): Router {
+/**
+ * Mounted at /v1/sites/:site; `guards` run on this route only (site, caller, body, signature), so other
+ * paths under the mount pass through untouched to the site API.
+ */
+export function checkRoutes(deps: CheckDeps & { schemas: Schemas }, guards: RequestHandler[]): Router {
   const router = Router({ mergeParams: true });
   const Check = checkSchema(deps.schemas);
-  router.post('/comments\\:check', guard, async (req, res) => {
+  router.post('/comments\\:check', ...guards, async (req, res) => {
     const { store, ...comment } = parseOr422(Check, parseJsonBody(req.rawBody), 'comment');
     res.json(await checkComment(req.site!.id, comment as CommentSubmission, store === true, deps));
   });
