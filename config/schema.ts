@@ -35,8 +35,13 @@ export const ModeratorSchema = z.object({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'tokenSha256: 64 lowercase hex characters'),
   /** Sites this token may see and act on. */
   sites: z.array(z.string()).min(1),
+  /** `senior` may also decide escalated comments. Configured moderators are senior unless set otherwise. */
+  role: z.enum(['moderator', 'senior']).default('senior'),
 });
 export type ModeratorConfig = z.infer<typeof ModeratorSchema>;
+
+/** SHA-256 of `demo-admin`, the embedded default admin token (refused by the admin API in production). */
+export const DEFAULT_ADMIN_TOKEN_SHA256 = 'cce7a2cf1ae045989cfc914fb95a41526f167a838b3c7d33745143614abace7c';
 
 export const ConfigSchema = z
   .object({
@@ -67,6 +72,8 @@ export const ConfigSchema = z
         maxConnections: z.number().int().min(1).default(1_024),
         /** Seconds a signature's timestamp may differ from now. */
         signatureToleranceSeconds: z.number().int().positive().default(300),
+        /** API processes (a Node cluster sharing the port) when the role is `api`; 0 means one per core. */
+        processes: z.number().int().min(0).max(64).default(1),
         /** Whether to trust X-Forwarded-* from a proxy in front of the API. */
         trustProxy: z.boolean().default(false),
       })
@@ -94,8 +101,12 @@ export const ConfigSchema = z
     redis: z
       .object({
         url: z.string().default('redis://127.0.0.1:6379'),
-        /** Prefix of every key and queue; braces make it a Redis Cluster hash tag. */
-        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('{cm}'),
+        /** Prefix of every key and queue. Braces are ignored: keys carry per-site hash tags (`cm:{site}:…`, see src/infra/keys.ts). */
+        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('cm'),
+        /** Redis Cluster seed nodes, `host:port,host:port` (empty: a single Redis at `url`; a `redis+cluster://h:p,h:p` url works too). */
+        clusterNodes: z.string().default(''),
+        /** BullMQ queues are split into this many shards (own hash tags), so on a cluster they spread over the masters. */
+        queueShards: z.number().int().min(1).max(1024).default(1),
         /** Start a private redis-server for local use when nothing answers (never in production). */
         startLocal: z.boolean().default(true),
       })
@@ -146,6 +157,18 @@ export const ConfigSchema = z
     perspective: PerspectiveSchema.prefault({}),
     sites: z.array(SiteSchema).min(1),
     moderators: z.array(ModeratorSchema).default([]),
+    admin: z
+      .object({
+        /**
+         * SHA-256 (hex) of the admin token for `/v1/admin/…` (moderator accounts). The default is the
+         * hash of `demo-admin`, which the admin API refuses when `env` is production. Secret.
+         */
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'admin.tokenSha256: 64 lowercase hex characters')
+          .default(DEFAULT_ADMIN_TOKEN_SHA256),
+      })
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

@@ -7,8 +7,7 @@
 import { loadConfig } from '../config';
 import { createKeys, type Keys } from '../src/infra/keys';
 import { LabelStore } from '../src/infra/label-store';
-import { createRedis, waitForReady } from '../src/infra/redis';
-import type { Redis } from 'ioredis';
+import { createRedis, waitForReady, type RedisClient as Redis } from '../src/infra/redis';
 
 export interface ExportOptions {
   redis: Redis;
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
   const wanted = siteArg(process.argv.slice(2));
   const sites = config.sites.map((s) => s.id);
   if (wanted !== undefined && !sites.includes(wanted)) throw new Error(`unknown site "${wanted}"; configured: ${sites.join(', ')}`);
-  const redis = createRedis(config.redis.url, 'worker', 'export-labels');
+  const redis = createRedis(config.redis, 'worker', 'export-labels');
   try {
     await waitForReady(redis, 5_000);
     const write = (line: string) =>

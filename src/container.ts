@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './infra/redis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
@@ -13,6 +13,7 @@ import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { dropinRoutes } from './api/dropin';
 import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
+import { AccountStore } from './infra/account-store';
 import { ArticleStore } from './infra/article-store';
 import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
@@ -67,8 +68,8 @@ export class Runtime {
    * the server when a queue is made, and a fail-fast connection must be up for that.
    */
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const apiRedis = createRedis(opts.config.redis.url, 'api', 'api');
-    const workerRedis = createRedis(opts.config.redis.url, 'worker', 'worker');
+    const apiRedis = createRedis(opts.config.redis, 'api', 'api');
+    const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
     try {
       await waitForReady(apiRedis, 10_000);
     } catch (err) {
@@ -85,7 +86,7 @@ export class Runtime {
     workerRedis: Redis,
   ) {
     const { config } = opts;
-    this.keys = createKeys(config.redis.prefix);
+    this.keys = createKeys(config.redis.prefix, config.redis.queueShards);
     this.sites = new Map(config.sites.map((s) => [s.id, s]));
     this.now = opts.now ?? (() => new Date());
     this.apiRedis = apiRedis;
@@ -97,11 +98,11 @@ export class Runtime {
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
-    this.moderators = new ModeratorDirectory(config.moderators);
+    this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
-        moderation: await this.queue.queue.getJobCounts(),
-        callbacks: await this.callbacks.queue.getJobCounts(),
+        moderation: await this.queue.getJobCounts(),
+        callbacks: await this.callbacks.getJobCounts(),
       }),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
@@ -110,7 +111,7 @@ export class Runtime {
   }
 
   private store(redis: Redis) {
-    return { comments: new CommentStore(redis, this.keys), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+    return { comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
   }
 
   get config(): Readonly<Config> {
@@ -157,51 +158,55 @@ export class Runtime {
     return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
   }
 
-  /** Starts the moderation and callback workers on the patient connection. */
+  /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
     const { comments, articles, deadLetters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
-    const moderation = startModerationWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.worker.concurrency,
-      lockDurationMs: config.worker.lockDurationMs,
-      stalledIntervalMs: config.worker.stalledIntervalMs,
-      logger: logger.child({ component: 'moderation-worker' }),
-      metrics: this.metrics,
-      deps: {
+    for (let shard = 0; shard < this.keys.queueShards; shard++) {
+      const moderation = startModerationWorker({
+        connection: this.workerRedis,
         keys: this.keys,
-        comments,
-        articles,
-        callbacks: this.workerCallbacks,
-        authors: new AuthorStore(this.workerRedis, this.keys),
-        threadSize: config.worker.threadSize,
-        repeatWindowSeconds: config.worker.repeatWindowSeconds,
-        now: this.now,
-        publish,
-        judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
-        onDecision: (site, decision, record) => {
-          this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
-          this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+        shard,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        stalledIntervalMs: config.worker.stalledIntervalMs,
+        logger: logger.child({ component: 'moderation-worker' }),
+        metrics: this.metrics,
+        deps: {
+          keys: this.keys,
+          comments,
+          articles,
+          callbacks: this.workerCallbacks,
+          authors: new AuthorStore(this.workerRedis, this.keys),
+          threadSize: config.worker.threadSize,
+          repeatWindowSeconds: config.worker.repeatWindowSeconds,
+          now: this.now,
+          publish,
+          judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
+          onDecision: (site, decision, record) => {
+            this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
+            this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+          },
         },
-      },
-    });
-    const callbacks = startCallbackWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.callbacks.concurrency,
-      timeoutMs: config.callbacks.timeoutMs,
-      sites: this.sites,
-      deadLetters,
-      logger: logger.child({ component: 'callback-worker' }),
-      metrics: this.metrics,
-      now: this.now,
-    });
-    this.workers.push(moderation, callbacks);
-    return [moderation, callbacks];
+      });
+      const callbacks = startCallbackWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        shard,
+        concurrency: config.callbacks.concurrency,
+        timeoutMs: config.callbacks.timeoutMs,
+        sites: this.sites,
+        deadLetters,
+        logger: logger.child({ component: 'callback-worker' }),
+        metrics: this.metrics,
+        now: this.now,
+      });
+      this.workers.push(moderation, callbacks);
+    }
+    return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */

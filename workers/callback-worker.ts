@@ -10,11 +10,14 @@ import type { DeadLetterStore } from '../src/infra/dead-letter-store';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { CallbackJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 
 export interface CallbackWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
+  /** Which queue shard this worker consumes (see keys.queuePrefix); 0 by default. */
+  shard?: number;
   concurrency: number;
   timeoutMs: number;
   sites: ReadonlyMap<string, SiteConfig>;
@@ -45,9 +48,10 @@ export function startCallbackWorker(opts: CallbackWorkerOptions): Worker<Callbac
         return 'dead-lettered';
       }
     },
-    { connection: opts.connection, prefix: opts.keys.prefix, concurrency: opts.concurrency },
+    { connection: opts.connection, prefix: opts.keys.queuePrefix(opts.shard ?? 0), concurrency: opts.concurrency },
   );
   worker.on('failed', (job, err) => opts.logger.warn({ jobId: job?.id, site: job?.data?.site, attempts: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
-  worker.on('error', (err) => opts.logger.error({ err }, 'callback worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'callbacks' }));
   return worker;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { ModerationJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 import { MissingCommentError, moderateComment, type ModerateDeps } from '../src/use-cases/moderate-comment';
 
@@ -15,6 +16,8 @@ const JobData = z.strictObject({ site: z.string().min(1), commentId: z.string().
 export interface ModerationWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
+  /** Which queue shard this worker consumes (see keys.queuePrefix); 0 by default. */
+  shard?: number;
   concurrency: number;
   /** Lock and stalled-job check timing (BullMQ), see config `worker`. */
   lockDurationMs?: number;
@@ -47,7 +50,7 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
     },
     {
       connection: opts.connection,
-      prefix: opts.keys.prefix,
+      prefix: opts.keys.queuePrefix(opts.shard ?? 0),
       concurrency: opts.concurrency,
       // BullMQ takes an explicit undefined as a value, so only pass what is set.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
@@ -63,6 +66,7 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
       'moderation job failed',
     ),
   );
-  worker.on('error', (err) => opts.logger.error({ err }, 'moderation worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'moderation' }));
   return worker;
 }

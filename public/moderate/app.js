@@ -113,7 +113,7 @@ function showState(kind, text, retry) {
 
 function handleError(err, what) {
   if (err.status === 401) return signOut('Your token was not accepted (unknown or revoked). Sign in again.');
-  if (err.status === 403) return showState('error', `This token has no access to site “${state.site}”. Pick another site above.`);
+  if (err.status === 403 && err.code === 'forbidden') return showState('error', `This token has no access to site “${state.site}”. Pick another site above.`);
   const text = `Could not ${what}: ${err.message}`;
   announce(text);
   return text;
@@ -279,8 +279,10 @@ async function openItem(id) {
 /** Which actions the item allows: decide a flagged one; overturn a decided one. */
 function renderActions(item) {
   $('actions').hidden = false;
-  $('act-approve').hidden = item.status === 'approved';
-  $('act-reject').hidden = item.status === 'rejected';
+  // Escalated comments are for senior moderators (the API refuses the others too).
+  const seniorOnly = item.escalated && item.status === 'flagged' && state.me?.role === 'moderator';
+  $('act-approve').hidden = item.status === 'approved' || seniorOnly;
+  $('act-reject').hidden = item.status === 'rejected' || seniorOnly;
   $('act-escalate').hidden = item.status !== 'flagged';
   $('act-approve').querySelector('.label').textContent = item.status === 'rejected' ? 'Approve (overturn)' : 'Approve';
   $('act-reject').querySelector('.label').textContent = item.status === 'approved' ? 'Reject (overturn)…' : 'Reject…';

@@ -3,7 +3,7 @@
  * decisions and overturns of the model per reason code, and samples of the flagged backlog (size
  * and age of its oldest item) over time.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 /** One backlog sample. */

@@ -1,9 +1,14 @@
 /**
- * Every Redis key the service uses, in one place. All keys start with the configured prefix
- * (default `{cm}`: a hash tag, so on Redis Cluster every key lands in one slot and Lua scripts
- * may touch several). BullMQ queues use the same prefix.
+ * Every Redis key the service uses, in one place. Keys are `<base>:{<site>}:…` where `<base>` is the
+ * configured prefix without braces (default `cm`): the site id is the Redis Cluster hash tag, so one
+ * site's comments, threads, author records and queue indexes share a slot (every Lua script touches
+ * one slot) while different sites spread over the shards. BullMQ queues are sharded the same way:
+ * `<base>:{q<n>}:moderation:…`, a site's jobs going to shard `queueShard(site, shards)`.
  */
 export type Keys = ReturnType<typeof createKeys>;
+
+/** The prefix without braces: hash tags are the keys' own business (see above). */
+export const keyBase = (prefix: string) => prefix.replace(/[{}]/g, '');
 
 /**
  * Encodes an id from outside input for use inside a key: `%`, `:`, braces, space and ASCII control
@@ -12,10 +17,22 @@ export type Keys = ReturnType<typeof createKeys>;
  */
 export const keyPart = (id: string): string => id.replace(/[%:{}\u0000-\u0020\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 
-export function createKeys(prefix: string) {
-  const site = (s: string) => `${prefix}:s:${s}`;
+/** FNV-1a of the site id, modulo the number of queue shards: stable across processes and restarts. */
+export function queueShard(site: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < site.length; i++) h = Math.imul(h ^ site.charCodeAt(i), 0x01000193) >>> 0;
+  return h % Math.max(1, shards);
+}
+
+export function createKeys(prefix: string, queueShards = 1) {
+  const base = keyBase(prefix);
+  const site = (s: string) => `${base}:{${s}}`;
   return {
-    prefix,
+    /** Every key starts with `${base}:` (used to find and delete them). */
+    base,
+    queueShards: Math.max(1, queueShards),
+    /** BullMQ prefix of queue shard `n` (its own hash tag, so a queue's keys share a slot). */
+    queuePrefix: (n: number) => `${base}:{q${n}}`,
     /** Hash: the comment as received, its body hash, status and current decision. */
     comment: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}`,
     /** List of JSON history entries (received, edited, decided, moderated …), oldest first. */
@@ -24,6 +41,8 @@ export function createKeys(prefix: string) {
     article: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:c`,
+    /** Capped list, newest first, of what the pipeline reads of an article's recent comments (id, body, author, time). */
+    articleThread: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:t`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
     authorDecisions: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:d`,
     /** Set of comment ids that posted the same normalised text (expires). */
@@ -73,7 +92,11 @@ export function createKeys(prefix: string) {
     deskStats: (s: string) => `${site(s)}:desk`,
     /** Sorted set of backlog samples (`<ms>:<backlog>:<oldestAgeSeconds>`) scored by time. */
     backlogSamples: (s: string) => `${site(s)}:desk:backlog`,
-    /** Queue names (BullMQ adds its own suffixes under the prefix). */
+    /** Hash: moderator account name → JSON account (role, sites, token hash; created through the admin API). */
+    moderatorAccounts: `${base}:{mod}:accounts`,
+    /** Hash: SHA-256 of an account's current token → account name. */
+    moderatorTokens: `${base}:{mod}:tokens`,
+    /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
   };

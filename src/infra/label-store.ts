@@ -2,7 +2,7 @@
  * Moderator decisions kept as labelled examples for retraining the classifier: one JSON line per
  * decision, appended to the site's list (`keys.labels`), read back in chunks by the exporter.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { ReasonCode, Scores } from '../moderation/types';
 import type { Keys } from './keys';
 

@@ -5,7 +5,7 @@
  * model's severity; a moderator's decision resolves the open reports and updates the reporters'
  * records.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export const REPORT_REASONS = ['offensive', 'abusive', 'spam', 'off_topic', 'other'] as const;

@@ -62,13 +62,13 @@ const actionName = (cmd: AuthorCommand): AuthorAction['action'] =>
   cmd.action === 'premoderate' ? (cmd.on ? 'premoderate' : 'unpremoderate') : cmd.action === 'trust' ? (cmd.on ? 'trust' : 'untrust') : cmd.action;
 
 /** Applies the command; with `ban` + `rejectPending`, rejects every flagged comment of the author. */
-export async function moderateAuthor(site: string, authorId: string, moderator: string, cmd: AuthorCommand, deps: ModeratorAuthorDeps) {
+export async function moderateAuthor(site: string, authorId: string, moderator: string, cmd: AuthorCommand, deps: ModeratorAuthorDeps, role: 'moderator' | 'senior' = 'senior') {
   const now = deps.decide.now();
   const state = nextState(await deps.authors.get(site, authorId), cmd, moderator, now);
   let rejected = 0;
   if (cmd.action === 'ban' && cmd.rejectPending) {
     const ids = await pendingOf(deps.queue, site, authorId);
-    const results = await moderatorBulk({ site, moderator, action: 'reject', ids, reasonCode: cmd.reasonCode ?? 'HARASSMENT', note: cmd.note ?? 'author banned', expectedStatus: 'flagged' }, deps.decide);
+    const results = await moderatorBulk({ site, moderator, role, action: 'reject', ids, reasonCode: cmd.reasonCode ?? 'HARASSMENT', note: cmd.note ?? 'author banned', expectedStatus: 'flagged' }, deps.decide);
     rejected = results.filter((r) => r.status === 200).length;
   }
   const action: AuthorAction = {

@@ -32,6 +32,8 @@ export interface ModeratorDecisionInput {
   /** Required for `reject`: why, as one of the reason codes. */
   reasonCode?: ReasonCode;
   note?: string;
+  /** Only `senior` moderators decide escalated comments (default: senior, for internal callers). */
+  role?: 'moderator' | 'senior';
   /** Refuse (409 `changed`) unless the comment still has this status: what the moderator was shown. */
   expectedStatus?: CommentStatus;
 }
@@ -74,6 +76,9 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
       throw new AppError('changed', 409, `the comment is ${record.status} now${by ? ` (decided by ${by})` : ''}; reload it`, { details: { status: record.status, decidedBy: by ?? null } });
     }
     const previous = currentDecision(record);
+    if (previous?.escalated && record.status === 'flagged' && input.role === 'moderator' && action !== 'escalate') {
+      throw new AppError('senior_only', 403, 'this comment was escalated: only a senior moderator can decide it');
+    }
     const decision = buildDecision(input, record, previous, deps.now());
     const parent = record.comment.parentId ? await deps.comments.get(site, record.comment.parentId) : null;
     const codes = input.reasonCode ? [input.reasonCode] : decision.reasons.map((r) => r.code);

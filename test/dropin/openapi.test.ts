@@ -54,6 +54,8 @@ it('documents exactly the routes the app mounts', () => {
 });
 
 const bearer = { authorization: `Bearer ${MODERATOR_TOKEN}` };
+/** The embedded default admin token (accepted outside production). */
+const admin = { authorization: 'Bearer demo-admin' };
 const json = { 'content-type': 'application/json' };
 const comment = (id: string, body = `You are a complete idiot, reader ${id.replace(/\W/g, ' x ')}.`) => ({ id, articleId: 'oa-article', author: { id: `reader-${id}`, name: 'Sam' }, body });
 const call = (method: string, p: string, headers: Record<string, string> = {}, body?: unknown) =>
@@ -126,6 +128,11 @@ const FIXTURES: Array<[string, () => Promise<Answer>]> = [
       return answer(await call('GET', `/v1/sites/other/moderation/events?ticket=${ticket}`));
     },
   ],
+  ['listModerators', async () => answer(await call('GET', '/v1/admin/moderators', admin))],
+  ['createModerator', async () => answer(await call('POST', '/v1/admin/moderators', admin, { name: 'oa-new', sites: ['other'], role: 'senior' }))],
+  ['changeModerator', async () => answer(await call('PATCH', '/v1/admin/moderators/oa-new', admin, { role: 'moderator' }))],
+  ['rotateModerator', async () => answer(await call('POST', '/v1/admin/moderators/oa-new/rotate', admin))],
+  ['revokeModerator', async () => answer(await call('DELETE', '/v1/admin/moderators/oa-new', admin))],
   ['moderatePage', async () => answer(await call('GET', '/moderate'))],
   ['perspectiveAnalyze', async () => answer(await call('POST', `/v1alpha1/comments:analyze?key=${KEYS.demo}`, {}, { comment: { text: 'You idiot.' }, requestedAttributes: { TOXICITY: {}, INSULT: {} }, spanAnnotations: true }))],
   ['perspectiveSuggestScore', async () => answer(await call('POST', `/v1alpha1/comments:suggestscore?key=${KEYS.demo}`, {}, { comment: { text: 'You idiot.' }, attributeScores: { TOXICITY: { summaryScore: { value: 1 } } }, clientToken: 'x' }))],

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
+import { keyBase } from '../../src/infra/keys';
 import { SIGNATURE_HEADER, computeSignature, signRequest } from '../../src/security/signature';
 import { SECRETS, TOKENS, startTestService, type TestService } from '../support/service';
 import { nastyString, pathSegment, rawBody } from './support/arbitraries';
@@ -126,13 +127,14 @@ it('answers every hostile request below 500, keeps answering, with bounded memor
 
 it('leaves no half-written or wrongly typed key under its prefix', async () => {
   const { redis, prefix } = svc;
-  const site = `${prefix}:s:`;
+  const site = `${keyBase(prefix)}:{`; // keys are `<base>:{<site>}:…` (src/infra/keys.ts)
   const expected: Array<[RegExp, string]> = [
     [/^[^:]+:c:[^:]+$/, 'hash'],
     [/^[^:]+:c:[^:]+:h$/, 'list'],
     [/^[^:]+:c:[^:]+:claim$/, 'string'],
     [/^[^:]+:a:[^:]+$/, 'hash'],
     [/^[^:]+:a:[^:]+:c$/, 'zset'],
+    [/^[^:]+:a:[^:]+:t$/, 'list'],
     [/^[^:]+:u:[^:]+:d$/, 'list'],
     [/^[^:]+:q:/, 'zset'],
     [/^[^:]+:sig:[^:]+$/, 'string'],

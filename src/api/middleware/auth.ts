@@ -60,10 +60,10 @@ async function checkSignature(req: Request, res: Response, opts: SignatureOption
   req.caller = { kind: 'cms', scheme: result.scheme };
 }
 
-function checkBearer(req: Request, moderators: ModeratorDirectory): void {
+async function checkBearer(req: Request, moderators: ModeratorDirectory): Promise<void> {
   const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
   if (!token) throw unauthorized('missing bearer token');
-  const moderator = moderators.authenticate(token);
+  const moderator = await moderators.authenticate(token);
   if (!moderator) throw unauthorized('unknown or revoked token');
   if (!canAccess(moderator, req.site!.id)) throw forbidden(`token has no access to site "${req.site!.id}"`);
   req.caller = { kind: 'moderator', moderator };

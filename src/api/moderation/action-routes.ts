@@ -7,7 +7,7 @@ import { moderatorDecide, type ModeratorAction } from '../../use-cases/moderator
 import { queueItemView } from '../../use-cases/moderator-view';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { Id, parseOr422 } from '../schemas';
-import { moderatorName, type ModerationApiDeps } from './deps';
+import { moderatorName, moderatorRole, type ModerationApiDeps } from './deps';
 import { ActionBody, BulkBody } from './schemas';
 
 const body = <T>(schema: z.ZodType<T>, req: Request, what: string): T => parseOr422(schema, parseOptionalJsonBody(req.rawBody), what);
@@ -24,7 +24,7 @@ export function actionRoutes(deps: ModerationApiDeps): Router {
   router.post('/queue/bulk', async (req, res) => {
     const input = body(BulkBody, req, 'bulk request');
     if (input.action === 'reject' && !input.reasonCode) throw unprocessable('invalid bulk request', [{ path: 'reasonCode', message: 'required to reject' }]);
-    const results = await moderatorBulk({ ...input, site: req.site!.id, moderator: moderatorName(req) }, deps.decide);
+    const results = await moderatorBulk({ ...input, site: req.site!.id, moderator: moderatorName(req), role: moderatorRole(req) }, deps.decide);
     const done = results.filter((r) => r.status === 200).length;
     res.json({ done, refused: results.length - done, results });
   });
@@ -48,7 +48,7 @@ export function actionRoutes(deps: ModerationApiDeps): Router {
     router.post(`/queue/:id/${action}`, async (req, res) => {
       const { reasonCode, note, expectedStatus } = body(ActionBody, req, `${action} request`);
       if (action === 'reject' && !reasonCode) throw unprocessable('invalid reject request', [{ path: 'reasonCode', message: 'required to reject' }]);
-      const record = await moderatorDecide({ site: req.site!.id, commentId: commentId(req), moderator: moderatorName(req), action, reasonCode, note, expectedStatus }, deps.decide);
+      const record = await moderatorDecide({ site: req.site!.id, commentId: commentId(req), moderator: moderatorName(req), role: moderatorRole(req), action, reasonCode, note, expectedStatus }, deps.decide);
       res.json({ item: queueItemView(record), history: record.history });
     });
   }

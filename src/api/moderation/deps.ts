@@ -1,5 +1,5 @@
 /** What the moderators' routes need, built once per process by `moderatorExtensions`. */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../infra/redis';
 import type { ArticleStore } from '../../infra/article-store';
 import type { AuthorStore } from '../../infra/author-store';
 import type { DeskStatsStore } from '../../infra/desk-stats-store';
@@ -38,4 +38,11 @@ export function moderatorName(req: Express.Request): string {
   const caller = req.caller;
   if (caller?.kind !== 'moderator') throw new Error('route reached without a moderator');
   return caller.moderator.name;
+}
+
+/** The authenticated moderator's role. */
+export function moderatorRole(req: Express.Request): 'moderator' | 'senior' {
+  const caller = req.caller;
+  if (caller?.kind !== 'moderator') throw new Error('route reached without a moderator');
+  return caller.moderator.role;
 }

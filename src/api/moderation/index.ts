@@ -7,7 +7,8 @@
  *
  * Mounts `/v1/sites/:site/moderation/*` (bearer token with access to the site; event streams by
  * ticket), `POST /v1/sites/:site/comments/:id/reports` (readers' reports, signed by the CMS),
- * `/v1/moderation/me` (sign-in) and the page at `/moderate`; registers the backlog gauges.
+ * `/v1/moderation/me` (sign-in), the admin API `/v1/admin/…` (moderator accounts) and the page at
+ * `/moderate`; registers the backlog gauges.
  */
 import { Router } from 'express';
 import type { Config } from '../../../config';
@@ -21,7 +22,9 @@ import { StreamTickets } from '../../infra/stream-tickets';
 import type { Logger } from '../../logger';
 import { requireModerator, resolveSite } from '../middleware/auth';
 import { rawBody } from '../middleware/body';
+import { AccountStore } from '../../infra/account-store';
 import { AuthorStore } from '../../infra/author-store';
+import { adminRoutes } from '../admin';
 import { DeskStatsStore } from '../../infra/desk-stats-store';
 import { ReportStore } from '../../infra/report-store';
 import { actionRoutes } from './action-routes';
@@ -109,6 +112,7 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
     { path: '/v1/sites/:site/moderation', router: siteRouter },
     { path: '/v1/sites/:site', router: cms },
     { path: '/v1/moderation', router: meRoute(directory, runtime.sites) },
+    { path: '/v1/admin', router: adminRoutes({ config, accounts: new AccountStore(redis, keys), directory, sites: runtime.sites, now: runtime.now }) },
     { path: '/moderate', router: moderatePage() },
   ];
   return Object.assign(mounts, {

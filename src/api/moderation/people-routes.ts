@@ -5,7 +5,7 @@ import { moderateAuthor } from '../../use-cases/moderator-author';
 import { searchComments } from '../../use-cases/moderator-search';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { Id, parseOr422 } from '../schemas';
-import { moderatorName, type ModerationApiDeps } from './deps';
+import { moderatorName, moderatorRole, type ModerationApiDeps } from './deps';
 import { AuthorCommandBody, NoteBody, SearchQuery } from './schemas';
 
 function authorId(raw: unknown): string {
@@ -26,7 +26,7 @@ export function peopleRoutes(deps: ModerationApiDeps): Router {
 
   router.post('/authors/:authorId/actions', async (req, res) => {
     const cmd = parseOr422(AuthorCommandBody, parseOptionalJsonBody(req.rawBody), 'author action');
-    res.json(await moderateAuthor(req.site!.id, authorId(req.params.authorId), moderatorName(req), cmd, deps.people));
+    res.json(await moderateAuthor(req.site!.id, authorId(req.params.authorId), moderatorName(req), cmd, deps.people, moderatorRole(req)));
   });
 
   router.post('/authors/:authorId/notes', async (req, res) => {

@@ -19,6 +19,7 @@ const SECURITY_SCHEMES: Record<Security, Json> = {
       'timestamps more than `http.signatureToleranceSeconds` (300) off are refused, and a signature is accepted once. The deprecated `v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` is accepted on `POST …/comments` only. See README "Public API v1".',
   },
   moderator: { type: 'http', scheme: 'bearer', description: 'Moderator token; the service keeps only its SHA-256.' },
+  admin: { type: 'http', scheme: 'bearer', description: 'Admin token (`admin.tokenSha256`); the embedded `demo-admin` is refused in production.' },
   perspectiveKey: { type: 'apiKey', in: 'query', name: 'key', description: 'Perspective-compatible key of a site (also accepted as the `X-Goog-Api-Key` header).' },
   coralSignature: { type: 'apiKey', in: 'header', name: 'X-Coral-Signature', description: 'Coral Talk: `sha256=<hex HMAC-SHA256(secret, raw body)>`, several comma-separated during rotation.' },
   ticket: { type: 'apiKey', in: 'query', name: 'ticket', description: 'Single-use ticket from `POST …/moderation/events/ticket` (EventSource cannot send headers).' },
@@ -100,12 +101,12 @@ export function openApiDocument(config: Readonly<Config>): Json {
       description: 'Signed CMS webhooks, the moderators\' API, and drop-in Perspective and Coral Talk protocols. Error codes: docs/errors.md.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'cms' }, { name: 'moderators' }, { name: 'perspective' }, { name: 'coral' }, { name: 'ops' }],
+    tags: [{ name: 'cms' }, { name: 'moderators' }, { name: 'admin' }, { name: 'perspective' }, { name: 'coral' }, { name: 'ops' }],
     paths,
     webhooks: {
       commentModerated: {
         post: {
-          summary: "Sent to the site's callbackUrl after every decision, signed with `X-Signature` like webhooks (10 attempts with backoff, then the dead-letter list).",
+          summary: "Sent to the site's callbackUrl after every decision, signed with `X-Signature` in the v1 scheme (`t=…,v1=…` over `\"<t>.<raw body>\"`; 10 attempts with backoff, then the dead-letter list).",
           security: [{ signature: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: toSchema(CallbackPayload, 'output', components) } } },
           responses: { '2XX': { description: 'Delivered.' } },

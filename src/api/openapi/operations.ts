@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from '../../../config';
+import { ChangeBody, CreateBody } from '../admin';
 import { ActionBody, AuthorCommandBody, BulkBody, NoteBody, QueueQuery, ReportBody, SearchQuery } from '../moderation/schemas';
 import { checkSchema } from '../routes/check';
 import { CoralRequest, CoralResponse } from '../routes/coral/schemas';
@@ -14,7 +15,7 @@ import { createSchemas } from '../schemas';
 import type { ErrorCode } from './errors';
 import * as R from './responses';
 
-export type Security = 'signature' | 'moderator' | 'perspectiveKey' | 'coralSignature' | 'ticket';
+export type Security = 'signature' | 'moderator' | 'admin' | 'perspectiveKey' | 'coralSignature' | 'ticket';
 
 export interface Answer {
   description: string;
@@ -24,7 +25,7 @@ export interface Answer {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template, e.g. `/v1/sites/{site}/comments/{id}`. */
   path: string;
   operationId: string;
@@ -42,6 +43,7 @@ const BODY: ErrorCode[] = ['empty_body', 'invalid_utf8', 'malformed_json', 'bad_
 const SIGNED: ErrorCode[] = ['bad_signature', 'signature_replayed', 'not_found', 'bad_path', 'busy', 'unavailable', 'internal'];
 const MODERATOR: ErrorCode[] = ['unauthorized', 'forbidden', 'not_found', 'unavailable', 'internal'];
 const PERSPECTIVE: ErrorCode[] = ['perspective_invalid_argument', 'perspective_permission_denied', 'perspective_quota_exceeded', 'unavailable', 'internal'];
+const ADMIN: ErrorCode[] = ['unauthorized', 'admin_disabled', 'unavailable', 'internal'];
 const site = '/v1/sites/{site}';
 const mod = `${site}/moderation`;
 
@@ -108,7 +110,7 @@ export function operations(config: Readonly<Config>): Operation[] {
     ...(['approve', 'reject', 'escalate', 'requeue'] as const).map(
       (action): Operation => ({
         method: 'post', path: `${mod}/queue/{id}/${action}`, operationId: `${action}Item`, summary: `${action[0].toUpperCase()}${action.slice(1)} one comment`, tag: 'moderators', security: ['moderator'], body: ActionBody,
-        responses: { 200: { description: 'The item after the decision, with its history.', schema: R.ActionResult } }, errors: [...MODERATOR, ...BODY, 'changed', 'stale', 'reason_required', 'key_conflict'],
+        responses: { 200: { description: 'The item after the decision, with its history.', schema: R.ActionResult } }, errors: [...MODERATOR, ...BODY, 'changed', 'stale', 'reason_required', 'key_conflict', 'senior_only'],
       }),
     ),
     {
@@ -145,6 +147,20 @@ export function operations(config: Readonly<Config>): Operation[] {
       method: 'get', path: `${mod}/events`, operationId: 'events', summary: 'Live updates (server-sent events) for the moderators\' page', tag: 'moderators', security: ['ticket'],
       responses: { 200: { description: 'An event stream: `data: <json>` per decision or moderator action.', contentType: 'text/event-stream' } }, errors: ['unauthorized', 'not_found', 'unavailable'],
     },
+    { method: 'get', path: '/v1/admin/moderators', operationId: 'listModerators', summary: 'Moderator accounts', tag: 'admin', security: ['admin'], responses: { 200: { description: 'Accounts (never their tokens).', schema: R.Accounts } }, errors: ADMIN },
+    {
+      method: 'post', path: '/v1/admin/moderators', operationId: 'createModerator', summary: 'Create a moderator account; its token is shown once', tag: 'admin', security: ['admin'], body: CreateBody,
+      responses: { 201: { description: 'Created, with its token.', schema: R.AccountWithToken } }, errors: [...ADMIN, ...BODY, 'name_taken'],
+    },
+    {
+      method: 'patch', path: '/v1/admin/moderators/{name}', operationId: 'changeModerator', summary: "Change an account's sites or role", tag: 'admin', security: ['admin'], body: ChangeBody,
+      responses: { 200: { description: 'The account.', schema: R.Account } }, errors: [...ADMIN, ...BODY, 'not_found', 'revoked'],
+    },
+    {
+      method: 'post', path: '/v1/admin/moderators/{name}/rotate', operationId: 'rotateModerator', summary: "Replace an account's token; the new one is shown once", tag: 'admin', security: ['admin'],
+      responses: { 200: { description: 'The account with its new token.', schema: R.AccountWithToken } }, errors: [...ADMIN, 'not_found', 'revoked'],
+    },
+    { method: 'delete', path: '/v1/admin/moderators/{name}', operationId: 'revokeModerator', summary: 'Revoke an account (its name is not reused)', tag: 'admin', security: ['admin'], responses: { 204: { description: 'Revoked.' } }, errors: [...ADMIN, 'not_found'] },
     { method: 'get', path: '/moderate', operationId: 'moderatePage', summary: "The moderators' web page", tag: 'moderators', security: [], responses: { 200: { description: 'HTML.', contentType: 'text/html' } }, errors: [] },
 
     {

@@ -94,7 +94,7 @@ export const Health = z.object({ status: z.literal('ok') });
 export const Ready = z.object({ status: z.literal('ready') });
 export const NotReady = z.object({ status: z.literal('unavailable'), error: z.string() });
 
-export const Me = z.object({ name: z.string(), sites: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const Me = z.object({ name: z.string(), role: z.enum(['moderator', 'senior']), sites: z.array(z.object({ id: z.string(), name: z.string() })) });
 export const QueueItem = z
   .object({
     id: z.string(),
@@ -142,3 +142,16 @@ export const AuthorNote = z.object({ by: z.string(), at: DateTime, text: z.strin
 export const Audit = z.object({ items: z.array(z.looseObject({})) });
 export const SearchResult = z.object({ items: z.array(QueueItem), scanned: z.number().int(), truncated: z.boolean() });
 export const ReportResult = z.object({ commentId: z.string(), reports: z.number().int(), weight: z.number(), status: z.string(), requeued: z.boolean() });
+export const Account = z
+  .object({
+    name: z.string(),
+    sites: z.array(z.string()),
+    role: z.enum(['moderator', 'senior']),
+    createdAt: DateTime,
+    createdBy: z.string(),
+    rotatedAt: DateTime.optional(),
+    revokedAt: DateTime.optional(),
+  })
+  .meta({ id: 'ModeratorAccount' });
+export const AccountWithToken = Account.extend({ token: z.string().meta({ description: 'Shown once: only its SHA-256 is stored.' }) });
+export const Accounts = z.object({ items: z.array(Account) });

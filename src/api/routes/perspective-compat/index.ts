@@ -5,7 +5,7 @@
  * Clients switch by changing the endpoint base (docs/perspective.md).
  */
 import { Router, type Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../../infra/redis';
 import type { z } from 'zod';
 import { RedisTokenBucket } from '../../../infra/perspective/rate-limiter';
 import type { LabelStore } from '../../../infra/label-store';
