@@ -5,8 +5,8 @@
  *
  *   npm run bench:dropin -- --seconds 15 --rate 200 --coral-rate 100
  *
- * Prints p50/p95/p99/max per scenario: Perspective-compatible analyze, Coral's external phase
- * (stores comment and decision), and comments:check.
+ * Prints p50/p95/p99/max and the API's CPU time per call for each scenario: Perspective-compatible
+ * analyze, Coral's external phase (stores comment and decision), and comments:check.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,18 @@ const KEY = 'bench-perspective-key';
 const SECRET = 'bench-webhook-secret';
 const CORAL = 'bench-coral-secret';
 
-/** Sends `send(i)` at `rate` per second for `seconds`; returns each call's latency in ms. */
-async function openLoop(name: string, rate: number, seconds: number, send: (i: number) => Promise<number>) {
+/** CPU seconds the API process has used (its Prometheus `process_cpu_seconds_total`). */
+async function apiCpuSeconds(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Sends `send(i)` at `rate` per second for `seconds`; prints latency percentiles and the API
+ * process's CPU time per call (less sensitive than latency to other load on a shared machine).
+ */
+async function openLoop(base: string, name: string, rate: number, seconds: number, send: (i: number) => Promise<number>) {
+  const cpuBefore = await apiCpuSeconds(base);
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   const failures: string[] = [];
@@ -55,11 +65,12 @@ async function openLoop(name: string, rate: number, seconds: number, send: (i: n
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - start) / 1000;
+  const cpuMs = ((await apiCpuSeconds(base)) - cpuBefore) * 1000;
   latencies.sort((a, b) => a - b);
   const f = (x: number) => x.toFixed(1);
   console.log(
     `${name.padEnd(22)} ${total} calls at ${(total / elapsed).toFixed(0)}/s: p50 ${f(percentile(latencies, 50))} ms, p95 ${f(percentile(latencies, 95))} ms, ` +
-      `p99 ${f(percentile(latencies, 99))} ms, max ${f(latencies[latencies.length - 1])} ms${failures.length ? `, ${failures.length} failed (${failures[0]})` : ''}`,
+      `p99 ${f(percentile(latencies, 99))} ms, max ${f(latencies[latencies.length - 1])} ms; API CPU ${(cpuMs / total).toFixed(2)} ms per call${failures.length ? `, ${failures.length} failed (${failures[0]})` : ''}`,
   );
   if (failures.length) process.exitCode = 1;
 }
@@ -108,10 +119,10 @@ async function main() {
     const check = (i: number) => cms.signed('POST', '/comments:check', { id: `k${i}`, articleId: `a${i % 20}`, author: { id: `u${i % 300}` }, body: text(i) }).then((r) => r.status);
 
     // Warm-up: the model's first calls, connection pools, JIT.
-    await openLoop('warm-up (not counted)', 50, 2, analyze);
-    await openLoop('analyze', rate, seconds, analyze);
-    await openLoop('coral phase', coralRate, seconds, coral);
-    await openLoop('comments:check', rate, seconds, check);
+    await openLoop(base, 'warm-up (not counted)', 50, 2, analyze);
+    await openLoop(base, 'analyze', rate, seconds, analyze);
+    await openLoop(base, 'coral phase', coralRate, seconds, coral);
+    await openLoop(base, 'comments:check', rate, seconds, check);
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
