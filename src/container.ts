@@ -12,7 +12,8 @@ import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
 import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
@@ -27,8 +28,11 @@ import { createCallbackQueue, createModerationQueue, type CallbackQueue, type Mo
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import { SeenSignatures } from './infra/seen-signatures';
+import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -59,10 +63,13 @@ export class Runtime {
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
   readonly seenSignatures: SeenSignatures;
+  /** Request bodies read at once, shared by every route of this process that reads one. */
+  readonly uploadSlots: UploadSlots;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -98,6 +105,7 @@ export class Runtime {
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
@@ -121,6 +129,10 @@ export class Runtime {
     };
   }
 
+  get config(): Readonly<Config> {
+    return this.opts.config;
+  }
+
   /** Redis answers and the queue is usable. */
   async ready(): Promise<void> {
     await this.apiRedis.ping();
@@ -142,10 +154,25 @@ export class Runtime {
       moderators: this.moderators,
       metrics: this.metrics,
       seenSignatures: this.seenSignatures,
+      uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
+  }
+
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
+  }
+
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
   }
 
   /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
@@ -154,8 +181,7 @@ export class Runtime {
     const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const local = loadLocalClassifier();
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local, logger, env: this.opts.env ?? {} });
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
     // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
     const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
@@ -207,7 +233,7 @@ export class Runtime {
         sites: config.sites.map((s) => s.id),
         everyMs: config.siteLearning.retrainEveryMs,
         logger: logger.child({ component: 'site-training' }),
-        deps: { labels, adapters, classifier: local, settings: config.siteLearning, now: this.now },
+        deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
       }).catch((err: unknown) => {
         logger.error({ err }, 'site training job could not start; sites keep their current adapters');
         return undefined;

@@ -42,6 +42,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Signed requests already accepted (replay protection). */
   seenSignatures: SeenSignatures;
+  /** The process's cap on bodies read at once (default: one of the app's own). */
+  uploadSlots?: UploadSlots;
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
@@ -118,7 +120,7 @@ export function createApp(deps: ApiDeps): Express {
     rawBody({
       limitBytes: config.http.bodyLimitBytes,
       limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
-      slots: new UploadSlots(config.http.maxConcurrentUploads),
+      slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
     }),
   );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
