@@ -48,8 +48,11 @@ export class LabelStore {
     private readonly keys: Keys,
   ) {}
 
-  /** Keeps a moderator's decision in the export list and in the site's labelled history, atomically. */
-  async append(example: LabelledExample): Promise<void> {
+  /**
+   * Keeps a decision (a moderator's, or a suggested score: `source`) in the export list and in the site's
+   * labelled history, atomically.
+   */
+  async append(example: LabelledExample, source: LabelSource = 'moderator'): Promise<void> {
     const label: SiteLabel = {
       id: example.commentId,
       body: example.body,
@@ -58,7 +61,7 @@ export class LabelStore {
       ...(example.articleId ? { articleId: example.articleId } : {}),
       ...(example.parentBody !== undefined ? { parentBody: example.parentBody } : {}),
       decidedAt: example.at,
-      source: 'moderator',
+      source,
     };
     const tx = this.redis.multi().rpush(this.keys.labels(example.site), JSON.stringify(example));
     this.queueLabels(tx, example.site, [label]);
