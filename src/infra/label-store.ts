@@ -3,8 +3,8 @@
  * - the moderators' decisions as they were made (a list, `keys.labels`), read back by `npm run export:labels`
  *   for retraining the general model;
  * - the site's labelled history (a hash by label id, `keys.siteLabels`) that site learning trains the
- *   site's adapter on: imports, the labels API, moderator decisions and (when it lands) Perspective
- *   `suggestscore` calls all end up there, through `addLabels`.
+ *   site's adapter on: imports and the labels API (`addLabels`), moderator decisions and Perspective
+ *   `suggestscore` calls (`append`) all end up there.
  */
 import type { RedisClient as Redis } from './redis';
 import type { ReasonCode, Scores } from '../moderation/types';
