@@ -6,7 +6,7 @@ import { connectEvents } from './live.js';
 import { askAuthorAction, renderAuthorPanel } from './people.js';
 import { announce, canUndo, showLive, takeUndo } from './status.js';
 
-const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'PREMODERATION', 'MODERATOR'];
+const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'SITE_STANDARD', 'PREMODERATION', 'MODERATOR'];
 const REJECT_CODES = REASONS.filter((c) => c !== 'MODERATOR' && c !== 'PREMODERATION');
 const QUEUE_NAMES = { flagged: 'Flagged', reported: 'Reported', escalated: 'Escalated', approved: 'Approved', rejected: 'Rejected', article: 'Article', search: 'Search results' };
 const TAB_KEYS = { 1: 'flagged', 2: 'reported', 3: 'escalated', 4: 'approved', 5: 'rejected' };

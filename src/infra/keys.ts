@@ -66,6 +66,15 @@ export function createKeys(prefix: string, queueShards = 1) {
     seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Hash: label id → JSON of the site's labelled history (imports, API, moderators); site learning trains on it. */
+    siteLabels: (s: string) => `${site(s)}:sl`,
+    /** Counter of labels ever added to `siteLabels` (replacements included): "new labels since training". */
+    siteLabelAdditions: (s: string) => `${site(s)}:sl:n`,
+    /** JSON of the site's current adapter, and the counter its versions come from. */
+    adapter: (s: string) => `${site(s)}:adapter`,
+    adapterVersion: (s: string) => `${site(s)}:adapter:v`,
+    /** JSON of the last training attempt (label additions, general model version), stored or not. */
+    adapterAttempt: (s: string) => `${site(s)}:adapter:attempt`,
     /** Stream of the site's live events (capped), so a reconnecting page can replay what it missed. */
     eventLog: (s: string) => `${site(s)}:events:log`,
     /** Sorted sets of decided comments by status (`approved`, `rejected`), scored by decision time. */
@@ -92,12 +101,14 @@ export function createKeys(prefix: string, queueShards = 1) {
     deskStats: (s: string) => `${site(s)}:desk`,
     /** Sorted set of backlog samples (`<ms>:<backlog>:<oldestAgeSeconds>`) scored by time. */
     backlogSamples: (s: string) => `${site(s)}:desk:backlog`,
-    /** Hash: moderator account name → JSON account (role, sites, token hash; created through the admin API). */
+    /** Hash: moderator account name → JSON account (role, sites, token hash; created through the admin API). Global: one slot for the whole deployment (`{mod}`), shared with the token index. */
     moderatorAccounts: `${base}:{mod}:accounts`,
     /** Hash: SHA-256 of an account's current token → account name. */
     moderatorTokens: `${base}:{mod}:tokens`,
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
+    /** Site learning's retraining queue (not per site; on queue shard 0's prefix). */
+    siteTrainingQueue: 'site-training',
   };
 }
