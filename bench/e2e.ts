@@ -25,7 +25,7 @@ import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { createKeys } from '../src/infra/keys';
 import { redisAnswers } from '../src/infra/local-redis';
-import { signatureHeader, SIGNATURE_HEADER } from '../src/security/signature';
+import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -125,15 +125,16 @@ function makeClient(port: number, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   return (method: string, urlPath: string, payload: unknown): Promise<{ status: number; body: string }> => {
     const raw = payload === undefined ? '' : JSON.stringify(payload);
+    const fullPath = `/v1/sites/${SITE}${urlPath}`;
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
           host: '127.0.0.1',
           port,
           method,
-          path: `/v1/sites/${SITE}${urlPath}`,
+          path: fullPath,
           agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), [SIGNATURE_HEADER]: signatureHeader(SECRET, raw) },
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), [SIGNATURE_HEADER]: signRequest(SECRET, { method, path: fullPath, rawBody: raw }) },
         },
         (res) => {
           const chunks: Buffer[] = [];

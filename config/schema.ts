@@ -113,7 +113,7 @@ export const ConfigSchema = z
       .prefault({}),
     worker: z
       .object({
-        concurrency: z.number().int().min(1).max(256).default(4),
+        concurrency: z.number().int().min(1).max(256).default(32),
         /** Attempts for a moderation job that fails transiently. */
         attempts: z.number().int().min(1).default(8),
         backoffMs: z.number().int().min(10).default(1_000),
@@ -150,6 +150,27 @@ export const ConfigSchema = z
         ticketTtlMs: z.number().int().min(1_000).default(30_000),
         /** Keep-alive interval on live-update streams. */
         heartbeatMs: z.number().int().min(1_000).default(15_000),
+      })
+      .prefault({}),
+    /** Site learning: each site's adapter trained from its moderation history (docs/site-learning.md). */
+    siteLearning: z
+      .object({
+        /** Run the retraining job in the worker role. */
+        enabled: z.boolean().default(true),
+        /** Fewer labels than this: the site keeps the general model. */
+        minLabels: z.number().int().min(10).default(200),
+        /** Labels added since the last training before the job retrains. */
+        minNewLabels: z.number().int().min(1).default(100),
+        /** How often the job looks for sites to retrain. */
+        retrainEveryMs: z.number().int().min(1_000).default(3_600_000),
+        /** How long a worker uses an adapter before checking for a newer version. */
+        adapterCacheMs: z.number().int().min(0).default(5_000),
+        /** Precision the flag and reject thresholds must reach on the site's labels (cross-validated). */
+        targetPrecision: z.object({ flag: z.number().min(0.5).max(1).default(0.8), reject: z.number().min(0.5).max(1).default(0.95) }).prefault({}),
+        /** Hashed word features of the site's vocabulary (a power of two; 0: scores and length only). */
+        wordBuckets: z.number().int().min(0).max(1 << 20).refine((n) => (n & (n - 1)) === 0, 'must be 0 or a power of two').default(4096),
+        /** Cross-validation folds (split by article). */
+        folds: z.number().int().min(2).max(20).default(5),
       })
       .prefault({}),
     /** Global policy; sites override parts of it. */
