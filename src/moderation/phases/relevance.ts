@@ -1,6 +1,8 @@
 /**
- * Off-topic: relevance of the comment to its article and conversation (parent, recent comments), weighted
- * by how specific each word is. Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
+ * Off-topic: how well the comment belongs to its article and conversation (parent, recent comments), from
+ * TF-IDF similarity, shared specific vocabulary and length, combined by a learned model (../relevance/).
+ * Article and thread term models are compiled once and reused across comments (a bounded process-wide cache).
+ * Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
  */
 import { scoreRelevance } from '../relevance/score';
 import { spanOf } from '../text/tokens';
