@@ -96,7 +96,8 @@ function fitCombination(): void {
   for (const set of sets) {
     const cache = new ContextCache();
     for (const p of set.pairs) {
-      const f = relevanceFeatures(compileText(p.comment), cache.conversation(p.conv)).features;
+      const conv = cache.conversation(p.conv);
+      const f = relevanceFeatures(compileText(conv.vocabulary, p.comment), conv).features;
       X.push(COMBINED.map((k) => f[k]));
       y.push(p.onTopic);
     }

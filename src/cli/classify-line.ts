@@ -2,10 +2,9 @@
  * One line of the classify CLI: parse and validate the JSON, build the comment and its context exactly as the
  * worker would (article, parent, thread oldest first), moderate, and shape the output object.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { moderate, type PipelineDeps } from '../moderation/pipeline';
-import { tokenize } from '../moderation/text/tokens';
+import { textFingerprint } from '../moderation/record';
 import type { ModerationContext } from '../moderation/types';
 
 const InputSchema = z.object({
@@ -19,13 +18,13 @@ const InputSchema = z.object({
 const SCORE_KEYS = ['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
-/** Remembers normalised texts seen earlier in the stream (bounded), standing in for the site's repeat counter. */
+/** Remembers texts seen earlier in the stream (bounded), standing in for the site's repeat counter (same fingerprint). */
 export class RepeatCounter {
   private readonly seen = new Map<string, number>();
   constructor(private readonly capacity = 200_000) {}
   /** Returns how often this text was seen before, and counts it. */
   count(body: string): number {
-    const key = createHash('sha1').update(tokenize(body).map((t) => t.norm).join(' ')).digest('base64');
+    const key = textFingerprint(body);
     const before = this.seen.get(key) ?? 0;
     if (this.seen.size >= this.capacity && !before) this.seen.clear();
     this.seen.set(key, before + 1);

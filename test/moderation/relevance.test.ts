@@ -106,8 +106,10 @@ describe('relevance score on the seed articles', () => {
     const conv = { title: s.article.title, body: s.article.body, thread: s.comments.map((c) => c.body) };
     for (let round = 0; round < 3; round++) {
       for (const t of [...OFF_TOPIC, ...s.comments.map((c) => c.body)]) {
-        const cached = relevanceFeatures(compileText(t), warm.conversation(conv)).features;
-        const fresh = relevanceFeatures(compileText(t), new ContextCache().conversation(conv)).features;
+        const warmConv = warm.conversation(conv);
+        const cached = relevanceFeatures(compileText(warmConv.vocabulary, t), warmConv).features;
+        const freshConv = new ContextCache().conversation(conv);
+        const fresh = relevanceFeatures(compileText(freshConv.vocabulary, t), freshConv).features;
         expect(cached).toEqual(fresh);
       }
     }

@@ -23,7 +23,7 @@ export const relevancePhase: Phase = {
     const reply = (context.parent !== undefined || /(^|\s)@\w/.test(comment.body)) && r.contentWords < settings.shortReplyWords;
     const offTopic = reply ? r.offTopic * settings.shortReplyFactor : r.offTopic;
     const spans = r.unmatched.slice(0, 5).map((t) => spanOf(state.tokens, t.index, t.index + 1));
-    const shared = r.matched.length ? `: ${r.matched.slice(0, 4).join(', ')}` : '';
+    const shared = r.matched.length ? `: ${r.matched.slice(0, 4).map((t) => t.stem).join(', ')}` : '';
     const message = `Little in common with ${r.comparedWith} (${r.matched.length} of ${r.contentWords} content words shared${shared})`;
     return {
       scores: { ...state.scores, offTopic },

@@ -2,26 +2,25 @@
  * Signals of how much a comment belongs to its conversation, each from compiled term models: TF-IDF cosine
  * against the article, the thread (as one document), the parent and all of them together; the share of the
  * comment's specific vocabulary found anywhere in the conversation; the share of the article's central terms
- * the comment uses; and how much the comment says. Pure.
+ * the comment uses; how much the comment says and how much context there is. Pure (scratch arrays are reused).
  */
 import { cosine, dot, PREFIX, type CompiledConversation, type CompiledText } from './compiled';
-import { specificity } from './background';
 
 /** Every signal computed; `COMBINED` lists those the learned combination (./combination.json) weighs. */
-export const FEATURES = ['cosArticle', 'cosThread', 'cosParent', 'cosAll', 'sqrtCosAll', 'coverage', 'central', 'logWords', 'logContext'] as const;
+export const FEATURES = ['cosArticle', 'cosThread', 'cosParent', 'cosAll', 'coverage', 'central', 'logWords', 'logContext'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type Features = Record<FeatureName, number>;
 /**
  * The inputs of the learned combination. Per-part cosines and central coverage are computed and reported, but
- * not weighed: the only training construction with articles and threads (SFU) is evaluation-only.
+ * not weighed: the only construction with articles and threads (SFU) is evaluation-only.
  */
 export const COMBINED = ['cosAll', 'coverage', 'logWords', 'logContext'] as const satisfies readonly FeatureName[];
 
 export interface FeatureResult {
   features: Features;
-  /** Comment stems found in the conversation / not found (most specific first). */
-  matched: string[];
-  unmatched: string[];
+  /** Comment stems found in the conversation / not found (most specific first), with their first token index. */
+  matched: Array<{ stem: string; index: number }>;
+  unmatched: Array<{ stem: string; index: number }>;
   contentWords: number;
   /** Whether anything was there to compare with. */
   hasContext: boolean;
@@ -29,77 +28,125 @@ export interface FeatureResult {
 
 const PROPER_BONUS = 1.5;
 
-/** Computes the features of `comment` against `conv`. */
-export function relevanceFeatures(comment: CompiledText, conv: CompiledConversation): FeatureResult {
-  const thread = sumThread(conv.thread);
-  const { article, parent } = conv;
-  const parts = [article, thread, parent].filter((p): p is CompiledText => p !== undefined && p.tf.size > 0);
+/** Scratch space indexed by term id: the thread's summed weights, and an epoch mark per id. */
+let acc = new Float64Array(1024);
+let mark = new Int32Array(1024);
+let epoch = 0;
+let touched = new Int32Array(1024);
 
-  // Cosine against article + thread + parent as one vector, without building it: |U|² from the parts' cross dots.
-  let u2 = 0;
-  let cu = 0;
-  for (let i = 0; i < parts.length; i++) {
-    u2 += parts[i].norm2;
-    cu += dot(comment, parts[i]);
-    for (let j = i + 1; j < parts.length; j++) u2 += 2 * dot(parts[i], parts[j]);
+/** Computes the features of `comment` against `conv` (both compiled in the same vocabulary). */
+export function relevanceFeatures(comment: CompiledText, conv: CompiledConversation): FeatureResult {
+  const vocabulary = conv.vocabulary;
+  if (comment.vocabulary !== vocabulary) throw new Error('relevanceFeatures: comment and conversation compiled in different vocabularies');
+  if (acc.length < vocabulary.size) {
+    const n = Math.max(acc.length * 2, vocabulary.size);
+    acc = new Float64Array(n);
+    mark = new Int32Array(n);
+    epoch = 0;
   }
-  const cosAll = comment.norm2 && u2 ? cu / Math.sqrt(comment.norm2 * u2) : 0;
+  epoch++;
+  const { article, parent } = conv;
+
+  // Thread summed into `acc`; `mark` tells which ids occur anywhere in the conversation.
+  let nTouched = 0;
+  for (const t of conv.thread) {
+    for (let k = 0; k < t.ids.length; k++) {
+      const id = t.ids[k];
+      if (mark[id] !== epoch) {
+        mark[id] = epoch;
+        acc[id] = 0;
+        if (nTouched >= touched.length) {
+          const bigger = new Int32Array(touched.length * 2);
+          bigger.set(touched);
+          touched = bigger;
+        }
+        touched[nTouched++] = id;
+      }
+      acc[id] += t.weights[k];
+    }
+  }
+  let t2 = 0;
+  for (let k = 0; k < nTouched; k++) t2 += acc[touched[k]] * acc[touched[k]];
+  const threadDot = (x: CompiledText | undefined) => {
+    if (!x || !nTouched) return 0;
+    let d = 0;
+    for (let k = 0; k < x.ids.length; k++) if (mark[x.ids[k]] === epoch) d += acc[x.ids[k]] * x.weights[k];
+    return d;
+  };
+  const cT = threadDot(comment);
+  const aT = threadDot(article);
+  const pT = threadDot(parent);
+  const cA = article ? dot(comment, article) : 0;
+  const cP = parent ? dot(comment, parent) : 0;
+  const aP = article && parent ? dot(article, parent) : 0;
+  const a2 = article?.norm2 ?? 0;
+  const p2 = parent?.norm2 ?? 0;
+  const contextTerms = nTouched + (article?.ids.length ?? 0) + (parent?.ids.length ?? 0);
+  for (const x of [article, parent]) if (x) for (let k = 0; k < x.ids.length; k++) mark[x.ids[k]] = epoch;
+
+  // Cosine against article + thread + parent as one vector: |U|² from the parts' norms and cross dots.
+  const u2 = a2 + t2 + p2 + 2 * (aT + aP + pT);
+  const cosAll = comment.norm2 && u2 > 0 ? (cA + cT + cP) / Math.sqrt(comment.norm2 * u2) : 0;
+  const sqrt = (x: number, y: number) => (x && y ? Math.sqrt(x * y) : 0);
 
   // Coverage: specificity-weighted share of the comment's terms found anywhere (a prefix match counts half).
+  const stems = vocabulary.stems;
   let total = 0;
   let found = 0;
-  const matched: Array<[string, number]> = [];
-  const unmatched: Array<[string, number]> = [];
-  for (const s of comment.tf.keys()) {
-    const w = specificity(s) * (comment.proper.has(s) ? PROPER_BONUS : 1);
+  const matched: Array<{ stem: string; index: number; w: number }> = [];
+  const unmatched: Array<{ stem: string; index: number; w: number }> = [];
+  const parts = [article, parent, ...conv.thread];
+  for (let k = 0; k < comment.ids.length; k++) {
+    const id = comment.ids[k];
+    const stem = stems[id];
+    const w = vocabulary.idf[id] * (comment.proper.has(id) ? PROPER_BONUS : 1);
     let m = 0;
-    if (parts.some((p) => p.tf.has(s)) || conv.thread.some((t) => t.tf.has(s))) m = 1;
-    else if (s.length >= PREFIX) {
-      const pre = s.slice(0, PREFIX);
-      if (parts.some((p) => p.prefixes.has(pre)) || conv.thread.some((t) => t.prefixes.has(pre))) m = 0.5;
+    if (mark[id] === epoch) m = 1;
+    else if (stem.length >= PREFIX) {
+      const pre = stem.slice(0, PREFIX);
+      if (parts.some((p) => p?.prefixes.has(pre))) m = 0.5;
     }
     total += w;
     found += w * m;
-    (m >= 0.5 ? matched : unmatched).push([s, w]);
+    (m >= 0.5 ? matched : unmatched).push({ stem, index: comment.firstIndex[k], w });
   }
   const coverage = total > 0 ? found / total : 0;
 
   let centralTotal = 0;
   let centralFound = 0;
-  for (const [s, x] of conv.central) {
+  for (const [id, x] of conv.central) {
     centralTotal += x;
-    if (comment.tf.has(s)) centralFound += x;
+    if (has(comment.ids, id)) centralFound += x;
   }
-  const byWeight = (a: [string, number], b: [string, number]) => b[1] - a[1];
+  const byWeight = (a: { w: number }, b: { w: number }) => b.w - a.w;
+  const strip = ({ stem, index }: { stem: string; index: number }) => ({ stem, index });
   return {
     features: {
       cosArticle: cosine(comment, article),
-      cosThread: cosine(comment, thread),
+      cosThread: sqrt(comment.norm2, t2) ? cT / sqrt(comment.norm2, t2) : 0,
       cosParent: cosine(comment, parent),
       cosAll,
-      sqrtCosAll: Math.sqrt(cosAll),
       coverage,
       central: centralTotal ? centralFound / centralTotal : 0,
-      logWords: Math.log1p(comment.tf.size),
-      logContext: Math.log1p(parts.reduce((n, p) => n + p.tf.size, 0)),
+      logWords: Math.log1p(comment.ids.length),
+      logContext: Math.log1p(contextTerms),
     },
-    matched: matched.sort(byWeight).map(([s]) => s),
-    unmatched: unmatched.sort(byWeight).map(([s]) => s),
-    contentWords: comment.tf.size,
-    hasContext: parts.length > 0,
+    matched: matched.sort(byWeight).map(strip),
+    unmatched: unmatched.sort(byWeight).map(strip),
+    contentWords: comment.ids.length,
+    hasContext: contextTerms > 0,
   };
 }
 
-/** The thread's comments as one term model (tf summed); prefixes stay with each comment. */
-function sumThread(thread: readonly CompiledText[]): CompiledText | undefined {
-  if (!thread.length) return undefined;
-  if (thread.length === 1) return thread[0];
-  const tf = new Map<string, number>();
-  for (const t of thread) for (const [s, n] of t.tf) tf.set(s, (tf.get(s) ?? 0) + n);
-  let norm2 = 0;
-  for (const [s, f] of tf) {
-    const w = f * specificity(s);
-    norm2 += w * w;
+/** Binary search in ascending ids. */
+function has(ids: Int32Array, id: number): boolean {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] === id) return true;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return { tf, proper: new Set(), prefixes: new Set(), norm2, firstIndex: new Map() };
+  return false;
 }

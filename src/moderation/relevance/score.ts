@@ -26,7 +26,7 @@ export interface RelevanceResult {
   offTopic: number;
   contentWords: number;
   /** Comment stems found in the conversation, most specific first. */
-  matched: string[];
+  matched: Array<{ stem: string; index: number }>;
   /** Comment stems not found, most specific first, with the token index of their first occurrence. */
   unmatched: Array<{ stem: string; index: number }>;
   /** What the comment was compared with, for the reason message. */
@@ -47,6 +47,16 @@ export function onTopicProbability(features: Features): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+const nothing = (): RelevanceResult => ({
+  relevance: 1,
+  offTopic: 0,
+  contentWords: 0,
+  matched: [],
+  unmatched: [],
+  comparedWith: 'nothing',
+  features: { cosArticle: 0, cosThread: 0, cosParent: 0, cosAll: 0, coverage: 0, central: 0, logWords: 0, logContext: 0 },
+});
+
 /**
  * Scores the comment `text` (with its `tokens`) against `conv`: plain texts are compiled through `cache`
  * (article and thread models are reused across comments); an already compiled conversation is used as is.
@@ -58,8 +68,11 @@ export function scoreRelevance(
   settings: RelevanceSettings,
   cache: ContextCache = sharedContextCache,
 ): RelevanceResult {
+  // Without a conversation there is nothing to compare with (and no need to compile the comment).
+  if (!('describe' in conv) && !conv.title && !conv.body && !conv.parent && !conv.thread.length) return nothing();
   const compiled = 'describe' in conv ? conv : cache.conversation(conv);
-  const comment = compileText(text, tokens);
+  // Memoised when compiled through the cache: the comment is in the thread of the comments after it.
+  const comment = 'describe' in conv ? compileText(compiled.vocabulary, text, tokens) : cache.comment(text, tokens);
   const r = relevanceFeatures(comment, compiled);
   const relevance = onTopicProbability(r.features);
   const confidence = r.hasContext ? Math.sqrt(Math.min(1, r.contentWords / settings.minContentWords)) : 0;
@@ -68,7 +81,7 @@ export function scoreRelevance(
     offTopic: (1 - relevance) * confidence,
     contentWords: r.contentWords,
     matched: r.matched,
-    unmatched: r.unmatched.map((stem) => ({ stem, index: comment.firstIndex.get(stem) ?? 0 })),
+    unmatched: r.unmatched,
     comparedWith: compiled.describe,
     features: r.features,
   };
