@@ -26,13 +26,22 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → config path. Numbers and booleans are parsed. */
-const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
+export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['NODE_ENV', ['env'], 'string'],
   ['LOG_LEVEL', ['logLevel'], 'string'],
   ['PORT', ['http', 'port'], 'number'],
   ['HOST', ['http', 'host'], 'string'],
   ['BODY_LIMIT_BYTES', ['http', 'bodyLimitBytes'], 'number'],
   ['TRUST_PROXY', ['http', 'trustProxy'], 'boolean'],
+  ['BATCH_BODY_LIMIT_BYTES', ['http', 'batchBodyLimitBytes'], 'number'],
+  ['HTTP_MAX_UPLOADS', ['http', 'maxConcurrentUploads'], 'number'],
+  ['HTTP_HEADERS_TIMEOUT_MS', ['http', 'headersTimeoutMs'], 'number'],
+  ['HTTP_REQUEST_TIMEOUT_MS', ['http', 'requestTimeoutMs'], 'number'],
+  ['HTTP_KEEP_ALIVE_TIMEOUT_MS', ['http', 'keepAliveTimeoutMs'], 'number'],
+  ['HTTP_MAX_REQUESTS_PER_SOCKET', ['http', 'maxRequestsPerSocket'], 'number'],
+  ['HTTP_MAX_CONNECTIONS', ['http', 'maxConnections'], 'number'],
+  ['METRICS_TOKEN', ['metrics', 'token'], 'string'],
+  ['ADMIN_TOKEN_SHA256', ['admin', 'tokenSha256'], 'string'],
   ['COMMENT_MAX_CHARS', ['limits', 'commentChars'], 'number'],
   ['REDIS_URL', ['redis', 'url'], 'string'],
   ['REDIS_PREFIX', ['redis', 'prefix'], 'string'],
@@ -154,7 +163,7 @@ export function assertNoDefaultSecrets(config: Config): void {
   if (problems.length) {
     throw new ConfigError(
       `refusing to start with NODE_ENV=production while default secrets are in use:\n  ${problems.join('\n  ')}\n` +
-        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md).',
+        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md, "Production refusals").',
     );
   }
 }

@@ -16,6 +16,11 @@ export const SiteSchema = z.object({
   callbackUrl: z.url().optional(),
   /** Per-site policy overrides, merged over the global policy. */
   policy: PolicySchema.partial().default({}),
+  /**
+   * Weighted reader reports (a new reporter counts 1, one whose reports moderators keep dismissing
+   * less) that put an approved comment back in front of a moderator.
+   */
+  reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
 });
@@ -28,8 +33,13 @@ export const ModeratorSchema = z.object({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'tokenSha256: 64 lowercase hex characters'),
   /** Sites this token may see and act on. */
   sites: z.array(z.string()).min(1),
+  /** `senior` may also decide escalated comments. Configured moderators are senior unless set otherwise. */
+  role: z.enum(['moderator', 'senior']).default('senior'),
 });
 export type ModeratorConfig = z.infer<typeof ModeratorSchema>;
+
+/** SHA-256 of `demo-admin`, the embedded default admin token (refused by the admin API in production). */
+export const DEFAULT_ADMIN_TOKEN_SHA256 = 'cce7a2cf1ae045989cfc914fb95a41526f167a838b3c7d33745143614abace7c';
 
 export const ConfigSchema = z
   .object({
@@ -39,12 +49,38 @@ export const ConfigSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().default('0.0.0.0'),
-        /** Largest request body accepted, in bytes (batch requests included). */
-        bodyLimitBytes: z.number().int().positive().default(2_000_000),
+        /**
+         * Largest request body accepted, in bytes, on every route but the batch: fits one comment
+         * (20,000 characters) with its article context (200,000 characters) in UTF-8.
+         */
+        bodyLimitBytes: z.number().int().positive().default(1_000_000),
+        /** Largest body of `POST …/comments/batch`, in bytes. */
+        batchBodyLimitBytes: z.number().int().positive().default(2_000_000),
+        /** Request bodies read at once (all routes); more are answered 503 + Retry-After unread. */
+        maxConcurrentUploads: z.number().int().min(1).default(32),
+        /** Time a client has to send the request headers (Node `server.headersTimeout`). */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        /** Time a client has to send the whole request, body included (Node `server.requestTimeout`). */
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Idle time before a kept-alive connection is closed (Node `server.keepAliveTimeout`). */
+        keepAliveTimeoutMs: z.number().int().min(0).default(5_000),
+        /** Requests served on one kept-alive connection before it is closed (0: no limit). */
+        maxRequestsPerSocket: z.number().int().min(0).default(1_000),
+        /** Open connections at once; further ones are dropped by the server (Node `server.maxConnections`). */
+        maxConnections: z.number().int().min(1).default(1_024),
         /** Seconds a signature's timestamp may differ from now. */
         signatureToleranceSeconds: z.number().int().positive().default(300),
         /** Whether to trust X-Forwarded-* from a proxy in front of the API. */
         trustProxy: z.boolean().default(false),
+      })
+      .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * Bearer token required on /metrics (API and worker ports). Secret. Unset: /metrics is served
+         * to loopback peers only, and to nobody in production.
+         */
+        token: z.string().min(16, 'metrics.token needs at least 16 characters').optional(),
       })
       .prefault({}),
     limits: z
@@ -113,6 +149,18 @@ export const ConfigSchema = z
     perspective: PerspectiveSchema.prefault({}),
     sites: z.array(SiteSchema).min(1),
     moderators: z.array(ModeratorSchema).default([]),
+    admin: z
+      .object({
+        /**
+         * SHA-256 (hex) of the admin token for `/v1/admin/…` (moderator accounts). The default is the
+         * hash of `demo-admin`, which the admin API refuses when `env` is production. Secret.
+         */
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'admin.tokenSha256: 64 lowercase hex characters')
+          .default(DEFAULT_ADMIN_TOKEN_SHA256),
+      })
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

@@ -12,7 +12,9 @@ import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
+import { AccountStore } from './infra/account-store';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
@@ -21,6 +23,7 @@ import { createMetrics, type Metrics } from './infra/metrics';
 import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { SeenSignatures } from './infra/seen-signatures';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
 import { ModeratorDirectory } from './security/moderators';
@@ -49,6 +52,8 @@ export class Runtime {
   private readonly workers: Worker[] = [];
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
+  /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
+  readonly seenSignatures: SeenSignatures;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
@@ -84,11 +89,12 @@ export class Runtime {
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
     const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
+    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
-    this.moderators = new ModeratorDirectory(config.moderators);
+    this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
+    this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.queue.getJobCounts(),
@@ -123,6 +129,7 @@ export class Runtime {
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
+      seenSignatures: this.seenSignatures,
       ready: () => this.ready(),
       now: this.now,
       extensions,
@@ -149,6 +156,7 @@ export class Runtime {
         comments,
         articles,
         callbacks: this.workerCallbacks,
+        authors: new AuthorStore(this.workerRedis, this.keys),
         threadSize: config.worker.threadSize,
         repeatWindowSeconds: config.worker.repeatWindowSeconds,
         now: this.now,

@@ -10,6 +10,7 @@ import { moderatorExtensions, type ModeratorExtensions } from './api/moderation'
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
 import { opsRoutes } from './api/routes/ops';
+import { createHttpServer } from './api/server';
 import { perspectiveNotices } from './infra/perspective/site-classifiers';
 import { createLogger } from './logger';
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     if (config.redis.startLocal && config.env !== 'production') localRedis = await startLocalRedis(config.redis.url);
     if (!localRedis) {
       throw new ConfigError(
-        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours.`,
+        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours (see docs/configuration.md).`,
       );
     }
     logger.warn({ url: config.redis.url }, 'started a private, non-persistent redis-server for local use; it stops with this process');
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   let moderation: ModeratorExtensions | undefined;
   if (role !== 'worker') {
     moderation = moderatorExtensions({ runtime, config, logger });
-    const server = http.createServer(runtime.createApp(moderation));
+    const server = createHttpServer(runtime.createApp(moderation), config.http);
     const port = await listen(server, config.http.port, config.http.host);
     servers.push(server);
     logger.info({ port }, `API listening on http://${config.http.host}:${port}`);
@@ -61,8 +62,8 @@ async function main(): Promise<void> {
     runtime.startWorkers();
     logger.info({ concurrency: config.worker.concurrency }, 'workers started');
     if (role === 'worker') {
-      const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry));
-      const server = http.createServer(ops);
+      const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
+      const server = createHttpServer(ops, config.http);
       const port = await listen(server, config.worker.metricsPort, config.http.host);
       servers.push(server);
       logger.info({ port }, 'worker health and metrics listening');

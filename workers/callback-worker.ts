@@ -10,6 +10,7 @@ import type { DeadLetterStore } from '../src/infra/dead-letter-store';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { CallbackJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 
 export interface CallbackWorkerOptions {
@@ -41,13 +42,14 @@ export function startCallbackWorker(opts: CallbackWorkerOptions): Worker<Callbac
         const attempts = job.attemptsMade + 1;
         if (attempts < (job.opts.attempts ?? 1)) throw err;
         await opts.deadLetters.add({ id: job.id!, site: siteId, payload, error: (err as Error).message, attempts, failedAt: opts.now().toISOString() });
-        opts.logger.error({ jobId: job.id, site: siteId, commentId: payload.comment.id, err }, 'callback dead-lettered after last attempt');
+        opts.logger.error({ jobId: job.id, site: siteId, commentId: 'comment' in payload ? payload.comment.id : undefined, err }, 'callback dead-lettered after last attempt');
         return 'dead-lettered';
       }
     },
     { connection: opts.connection, prefix: opts.keys.prefix, concurrency: opts.concurrency },
   );
   worker.on('failed', (job, err) => opts.logger.warn({ jobId: job?.id, site: job?.data?.site, attempts: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
-  worker.on('error', (err) => opts.logger.error({ err }, 'callback worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'callbacks' }));
   return worker;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { ModerationJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 import { MissingCommentError, moderateComment, type ModerateDeps } from '../src/use-cases/moderate-comment';
 
@@ -63,6 +64,7 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
       'moderation job failed',
     ),
   );
-  worker.on('error', (err) => opts.logger.error({ err }, 'moderation worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'moderation' }));
   return worker;
 }

@@ -14,8 +14,9 @@ import type { Metrics } from '../infra/metrics';
 import type { CallbackQueue, ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
-import { requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
-import { rawBody } from './middleware/body';
+import type { SeenSignatures } from '../infra/seen-signatures';
+import { precheckCaller, requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
+import { rawBody, UploadSlots } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -35,10 +36,12 @@ export interface ApiDeps {
   deadLetters: DeadLetterStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
+  /** Signed requests already accepted (replay protection). */
+  seenSignatures: SeenSignatures;
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
-  /** Further routers (the moderators' API and page), mounted before the 404 handler. */
+  /** Further routers (the moderators' API and page), mounted before the site API; each checks its own callers. */
   extensions?: Array<{ path: string; router: Router }>;
 }
 
@@ -86,27 +89,44 @@ export function createApp(deps: ApiDeps): Express {
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const route = routeLabel(req);
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ route });
     });
     next();
   });
 
-  app.use(opsRoutes(deps.ready, metrics.registry));
+  app.use(opsRoutes(deps.ready, metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
+  // Extensions (the moderators' API under /v1/sites/:site/moderation) check their own callers, so
+  // they go before the site API's pre-body signature check.
+  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
 
-  const tolerance = config.http.signatureToleranceSeconds;
-  const signed = requireSignature(tolerance);
-  const signedOrModerator = requireModeratorOrSignature(deps.moderators, tolerance);
+  const signature = { toleranceSeconds: config.http.signatureToleranceSeconds, seen: deps.seenSignatures };
+  const signed = requireSignature(signature);
+  const signedOrModerator = requireModeratorOrSignature(deps.moderators, signature);
   const siteApi = express.Router({ mergeParams: true });
-  siteApi.use(resolveSite(deps.sites), rawBody(config.http.bodyLimitBytes));
+  // Site and caller are checked before a byte of body is read; bodies share one cap on concurrent uploads.
+  siteApi.use(
+    resolveSite(deps.sites),
+    precheckCaller(deps.moderators, signature.toleranceSeconds),
+    rawBody({
+      limitBytes: config.http.bodyLimitBytes,
+      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
+      slots: new UploadSlots(config.http.maxConcurrentUploads),
+    }),
+  );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
-  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
+function routeLabel(req: express.Request): string {
+  if (!req.route) return 'unmatched';
+  return `${req.baseUrl.replace(/^\/v1\/sites\/[^/]+/, '/v1/sites/:site')}${req.route.path}`;
 }

@@ -21,7 +21,26 @@ export type ApplyOutcome =
   | 'duplicate'
   | 'missing';
 
-const INGEST = `
+/**
+ * Shared head of the scripts: refuses to write when a key exists with another type (an id that
+ * forged another key's name), before anything is written, so nothing is left half-done.
+ */
+const CHECK_TYPES = `
+local function wrongType(list)
+  for i = 1, #list, 2 do
+    local t = redis.call('TYPE', list[i])['ok']
+    if t ~= 'none' and t ~= list[i + 1] then return list[i] .. ' is a ' .. t .. ', not a ' .. list[i + 1] end
+  end
+  return nil
+end
+`;
+
+/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
+export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
+
+const INGEST = `${CHECK_TYPES}
+local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset'})
+if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
 local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx')
 if not cur[1] then
   redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
@@ -38,7 +57,11 @@ return {'edited', 'queued'}
 `;
 
 // ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso
-const APPLY = `
+const APPLY = `${CHECK_TYPES}
+local checks = {KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'list', KEYS[4], 'hash'}
+for _, pair in ipairs(cjson.decode(ARGV[7])) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
+local bad = wrongType(checks)
+if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
 local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
 if not cur[1] then return {'missing', ''} end
 if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end

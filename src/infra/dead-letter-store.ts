@@ -1,12 +1,12 @@
 /** Callbacks that exhausted their retries, kept per site until re-driven. */
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
-import type { CallbackPayload } from './queues';
+import type { CallbackJobData } from './queues';
 
 export interface DeadLetter {
   id: string;
   site: string;
-  payload: CallbackPayload;
+  payload: CallbackJobData['payload'];
   error: string;
   attempts: number;
   failedAt: string;

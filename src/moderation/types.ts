@@ -108,6 +108,17 @@ export interface ModerationContext {
   repeatCount: number;
   /** Current time (ISO); injected so results are reproducible. */
   now: string;
+  /** What moderators decided about the author (ban, suspension, pre-moderation, trust), if anything. */
+  authorModeration?: AuthorModeration;
+}
+
+/** Moderators' standing decisions about an author, applied by the trust phase. */
+export interface AuthorModeration {
+  banned?: boolean;
+  /** ISO time; suspended while `now` is before it. */
+  suspendedUntil?: string;
+  premoderate?: boolean;
+  trusted?: boolean;
 }
 
 /** What a classifier returns for one text. */

@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import Redis from 'ioredis';
-import { signatureHeader, verifySignature } from '../../src/security/signature';
+import { verifySignature } from '../../src/security/signature';
+import { signed } from '../security/signed-request';
 import { REDIS_URL, startService, waitFor, type TestService } from './harness';
 
 const SECRET = 'delivery-secret-1';
@@ -50,7 +51,7 @@ afterAll(async () => {
 
 function postComment(id: string, body: string) {
   const raw = JSON.stringify({ id, articleId: 'a-1', author: { id: 'u-1' }, body });
-  return request(svc.app).post('/v1/sites/demo/comments').set('Content-Type', 'application/json').set('X-Signature', signatureHeader(SECRET, raw)).send(raw);
+  return signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, raw);
 }
 
 const asModerator = (r: request.Test) => r.set('Authorization', 'Bearer demo-moderator');
@@ -118,7 +119,7 @@ describe('when Redis is unreachable', () => {
     try {
       outage.runtime.apiRedis.disconnect(); // the API's connection drops; it does not queue commands
       const raw = JSON.stringify({ id: 'o-1', articleId: 'a', author: { id: 'u' }, body: 'hello there' });
-      const res = await request(outage.app).post('/v1/sites/demo/comments').set('X-Signature', signatureHeader(SECRET, raw)).set('Content-Type', 'application/json').send(raw);
+      const res = await signed(outage.app, 'POST', '/v1/sites/demo/comments', SECRET, raw);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect((await request(outage.app).get('/readyz')).status).toBe(503);
