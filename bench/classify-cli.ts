@@ -3,7 +3,8 @@
  * made up here from word lists: no shared data) under a set of articles, each line carrying its article and
  * the previous comments of its thread as the worker would (threadSize 20), runs the real CLI as a child
  * process several times and prints comments/s with process start included, as a range.
- *   npm run bench:classify-cli [-- --comments 30000 --articles 60 --thread 20 --runs 3] [--out input.jsonl]
+ * A second pass sends the same comments alone (no article, no thread), as a plain toxicity batch would.
+ *   npm run bench:classify-cli [-- --comments 30000 --articles 60 --thread 20 --runs 3] [--out input.jsonl] [--root DIR]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     /** Only write the generated input to this file (for profiling: node --cpu-prof … < file). */
     out: { type: 'string' },
+    /** Run the CLI of another checkout (e.g. an older commit, for before/after figures). */
+    root: { type: 'string' },
   },
 });
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(values.root ?? path.resolve(__dirname, '..'));
 
 /** Deterministic PRNG (mulberry32) so every run classifies the same input. */
 function rng(seed: number): () => number {
@@ -88,10 +91,11 @@ function commentBody(a: Article): string {
   return parts.join(' ');
 }
 
-function generate(n: number, nArticles: number, threadSize: number): { text: string; meanChars: number } {
+function generate(n: number, nArticles: number, threadSize: number): { text: string; alone: string; meanChars: number } {
   const articles = Array.from({ length: nArticles }, (_, i) => article(i));
   const threads = articles.map(() => [] as string[]);
   const lines: string[] = [];
+  const alone: string[] = [];
   let chars = 0;
   for (let i = 0; i < n; i++) {
     const k = Math.floor(rand() * nArticles);
@@ -101,9 +105,10 @@ function generate(n: number, nArticles: number, threadSize: number): { text: str
     const thread = threads[k].slice(-threadSize);
     const parent = thread.length && rand() < 0.3 ? { body: thread[thread.length - 1] } : undefined;
     lines.push(JSON.stringify({ id: `b-${i}`, body, article: { title: a.title, body: a.body }, ...(parent ? { parent } : {}), thread }));
+    alone.push(JSON.stringify({ id: `b-${i}`, body }));
     threads[k].push(body);
   }
-  return { text: lines.join('\n') + '\n', meanChars: chars / n };
+  return { text: lines.join('\n') + '\n', alone: alone.join('\n') + '\n', meanChars: chars / n };
 }
 
 /** GNU time, when installed, reports the child's CPU seconds (user + system) on stderr. */
@@ -140,14 +145,14 @@ function runCli(input: string): Promise<{ seconds: number; cpu?: number; lines: 
   });
 }
 
-async function main(): Promise<void> {
-  const n = Number(values.comments);
-  const { text, meanChars } = generate(n, Number(values.articles), Number(values.thread));
-  if (values.out) return writeFileSync(values.out, text);
+const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+
+/** Runs the CLI `runs` times on `text` and prints the rates. */
+async function measure(label: string, text: string, n: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'classify-cli-bench-'));
   const input = path.join(dir, 'in.jsonl');
   writeFileSync(input, text);
-  console.log(`${n} comments (mean ${meanChars.toFixed(0)} chars) under ${values.articles} articles, thread ≤ ${values.thread}; input ${(text.length / 1048576).toFixed(0)} MB`);
+  console.log(`\n${label}: input ${(text.length / 1048576).toFixed(0)} MB`);
   const rates: number[] = [];
   const cpuRates: number[] = [];
   try {
@@ -162,10 +167,18 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
-  console.log(`npm run --silent classify: ${range(rates)} comments/s wall clock over ${rates.length} runs, process start included`);
+  console.log(`npm run --silent classify, ${label}: ${range(rates)} comments/s wall clock over ${rates.length} runs, process start included`);
   // On a shared machine the wall clock also counts other processes' time; CPU time is what this process used.
   if (cpuRates.length) console.log(`  ${range(cpuRates)} comments per CPU-second of the classify process (npm and node start included)`);
+}
+
+async function main(): Promise<void> {
+  const n = Number(values.comments);
+  const { text, alone, meanChars } = generate(n, Number(values.articles), Number(values.thread));
+  if (values.out) return writeFileSync(values.out, text);
+  console.log(`${n} comments (mean ${meanChars.toFixed(0)} chars) under ${values.articles} articles; CLI in ${ROOT}`);
+  await measure(`with article + thread of ≤ ${values.thread} earlier comments`, text, n);
+  await measure('comments alone (no article, no thread)', alone, n);
 }
 
 main().catch((err: unknown) => {

@@ -81,7 +81,7 @@ export function seedPairs(): PairSet[] {
     });
   });
   return [
-    { name: 'seed comments moved', about: 'seed fixtures: 8 comments, own article + thread vs the 4 other articles (same topic)', pairs: comments },
+    { name: 'seed comments moved', about: 'seed fixtures: 8 comments under their own article vs the 4 other articles (article text only; all one topic)', pairs: comments },
     { name: 'seed paragraphs moved', about: 'seed fixtures: article paragraphs vs the rest of their article, or another article (same topic)', pairs: paragraphs },
   ];
 }
