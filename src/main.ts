@@ -1,14 +1,18 @@
 /**
  * Process entry: `--role all` (default: API and workers in one process), `--role api` or
  * `--role worker` (scale workers out). Loads the config, makes sure Redis answers, starts the
- * roles, and shuts down gracefully on SIGTERM/SIGINT.
+ * roles, and shuts down gracefully on SIGTERM/SIGINT. With `http.processes` ≠ 1 the `api` role is a
+ * Node cluster: this process forks that many API processes sharing the port and passes signals on.
  */
+import cluster from 'node:cluster';
 import http from 'node:http';
+import os from 'node:os';
 import express from 'express';
 import { ConfigError, loadConfig } from '../config';
 import { moderatorExtensions, type ModeratorExtensions } from './api/moderation';
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
+import { clusterNodesOf } from './infra/redis';
 import { opsRoutes } from './api/routes/ops';
 import { createHttpServer } from './api/server';
 import { perspectiveNotices } from './infra/perspective/site-classifiers';
@@ -36,7 +40,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, { role });
 
   let localRedis: LocalRedis | null = null;
-  if (!(await redisAnswers(config.redis.url))) {
+  // A Redis Cluster is never started locally: its nodes are checked by the connection itself.
+  if (!clusterNodesOf(config.redis) && !(await redisAnswers(config.redis.url))) {
     if (config.redis.startLocal && config.env !== 'production') localRedis = await startLocalRedis(config.redis.url);
     if (!localRedis) {
       throw new ConfigError(
@@ -45,6 +50,9 @@ async function main(): Promise<void> {
     }
     logger.warn({ url: config.redis.url }, 'started a private, non-persistent redis-server for local use; it stops with this process');
   }
+
+  const processes = config.http.processes === 0 ? os.availableParallelism() : config.http.processes;
+  if (role === 'api' && processes > 1 && cluster.isPrimary) return superviseApiProcesses(processes, logger, localRedis);
 
   const runtime = await Runtime.create({ config, logger, env: process.env });
   const servers: http.Server[] = [];
@@ -88,6 +96,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The primary of an API cluster: forks the API processes, replaces one that dies, forwards SIGTERM/SIGINT. */
+function superviseApiProcesses(count: number, logger: ReturnType<typeof createLogger>, localRedis: LocalRedis | null): void {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        localRedis?.stop();
+        logger.info('stopped');
+      }
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
+    cluster.fork();
+  });
+  logger.info({ processes: count }, 'API cluster started');
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down the API processes');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err) => {

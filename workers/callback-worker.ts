@@ -16,6 +16,8 @@ import type { Logger } from '../src/logger';
 export interface CallbackWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
+  /** Which queue shard this worker consumes (see keys.queuePrefix); 0 by default. */
+  shard?: number;
   concurrency: number;
   timeoutMs: number;
   sites: ReadonlyMap<string, SiteConfig>;
@@ -46,7 +48,7 @@ export function startCallbackWorker(opts: CallbackWorkerOptions): Worker<Callbac
         return 'dead-lettered';
       }
     },
-    { connection: opts.connection, prefix: opts.keys.prefix, concurrency: opts.concurrency },
+    { connection: opts.connection, prefix: opts.keys.queuePrefix(opts.shard ?? 0), concurrency: opts.concurrency },
   );
   worker.on('failed', (job, err) => opts.logger.warn({ jobId: job?.id, site: job?.data?.site, attempts: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
   // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.

@@ -16,6 +16,8 @@ const JobData = z.strictObject({ site: z.string().min(1), commentId: z.string().
 export interface ModerationWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
+  /** Which queue shard this worker consumes (see keys.queuePrefix); 0 by default. */
+  shard?: number;
   concurrency: number;
   /** Lock and stalled-job check timing (BullMQ), see config `worker`. */
   lockDurationMs?: number;
@@ -48,7 +50,7 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
     },
     {
       connection: opts.connection,
-      prefix: opts.keys.prefix,
+      prefix: opts.keys.queuePrefix(opts.shard ?? 0),
       concurrency: opts.concurrency,
       // BullMQ takes an explicit undefined as a value, so only pass what is set.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),

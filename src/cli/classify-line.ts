@@ -9,6 +9,7 @@ import { compilePolicy } from '../moderation/compile-policy';
 import { moderate, type PipelineDeps } from '../moderation/pipeline';
 import { textFingerprint } from '../moderation/record';
 import type { ModerationContext } from '../moderation/types';
+import type { SiteAdapter } from '../site-learning/types';
 
 const InputSchema = z.object({
   id: z.string().min(1),
@@ -77,14 +78,15 @@ export async function classifyLine(line: string, deps: PipelineDeps, repeats: Re
     const verdict = await moderate({ id: input.id, articleId: 'cli', author: { id: 'cli' }, body: input.body }, context, deps);
     const scores = Object.fromEntries(SCORE_KEYS.map((k) => [k, round(verdict.scores[k] ?? 0)]));
     const reasons = verdict.reasons.map((r) => ({ code: r.code, score: round(r.score), spans: r.spans, message: r.message }));
-    return { id: input.id, scores, action: verdict.action, reasons };
+    const adapter = verdict.adapter ? { adapter: { version: verdict.adapter.version, score: round(verdict.adapter.score) } } : {};
+    return { id: input.id, scores, action: verdict.action, reasons, ...adapter };
   } catch (err) {
     return { id: input.id, error: `moderation failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
-/** The shipped model and the default policy, as the CLI (and each of its worker threads) uses them. */
-export function cliDeps(): PipelineDeps {
+/** The shipped model, the default policy and the site's adapter, as the CLI (and each of its worker threads) uses them. */
+export function cliDeps(adapter?: SiteAdapter): PipelineDeps {
   const policy = resolvePolicy(PolicySchema.parse({}));
-  return { classifier: loadLocalClassifier(), policy, compiled: compilePolicy(policy) };
+  return { classifier: loadLocalClassifier(), policy, compiled: compilePolicy(policy), adapter };
 }

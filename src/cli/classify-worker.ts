@@ -3,8 +3,9 @@
  * input order by the main thread), and answers with their output lines, joined. Each thread keeps its own model
  * and relevance cache.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { classifyLine, cliDeps } from './classify-line';
+import type { SiteAdapter } from '../site-learning/types';
 
 /** One batch: lines with how often each line's text was seen before in the stream. */
 export interface Batch {
@@ -12,7 +13,7 @@ export interface Batch {
   items: Array<[line: string, seenBefore: number]>;
 }
 
-const deps = cliDeps();
+const deps = cliDeps((workerData as { adapter?: SiteAdapter }).adapter);
 parentPort!.on('message', async (batch: Batch) => {
   let out = '';
   for (const [line, seenBefore] of batch.items) out += JSON.stringify(await classifyLine(line, deps, { seenBefore })) + '\n';

@@ -2,7 +2,7 @@
  * Moderator accounts created through the admin API, in Redis so every API process sees a new,
  * rotated or revoked token at once (no restart). Only SHA-256 hashes of tokens are stored.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type ModeratorRole = 'moderator' | 'senior';

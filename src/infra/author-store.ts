@@ -3,7 +3,7 @@
  * pre-moderate, trust; their notes (visible to every moderator of the site) and the audit trail of
  * these actions, per author and per site. The worker reads the state for every new comment.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 /** An author's moderation state; absent fields mean "not set". */

@@ -1,8 +1,9 @@
 /**
  * Redis store of comments, their decisions and history. Each write that must be atomic (receiving a
- * comment, applying a decision with its history and queue indexes) is one Lua script.
+ * comment, applying a decision with its history and queue indexes) is one Lua script, loaded once per
+ * connection (EVALSHA). Every key a script touches carries the site's hash tag (one cluster slot).
  */
-import type { Redis } from 'ioredis';
+import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
 import type { Keys } from './keys';
@@ -38,14 +39,18 @@ end
 /** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
 export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
 
+// KEYS: comment, history, article's comment ids, article's thread list.
+// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap
 const INGEST = `${CHECK_TYPES}
-local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset'})
+local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list'})
 if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
 local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx')
 if not cur[1] then
   redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
   redis.call('RPUSH', KEYS[2], ARGV[5])
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
+  redis.call('LPUSH', KEYS[4], ARGV[8])
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
   return {'created', 'queued'}
 end
 if cur[1] == ARGV[2] then return {'duplicate', cur[2]} end
@@ -53,6 +58,8 @@ if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k,
 redis.call('HDEL', KEYS[1], 'qidx')
 redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('LPUSH', KEYS[4], ARGV[8])
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
 return {'edited', 'queued'}
 `;
 
@@ -100,23 +107,44 @@ export interface ApplyDecisionInput {
   indexes: IndexEntry[];
 }
 
+/**
+ * What the pipeline reads of an earlier comment in the thread, kept in a capped list per article
+ * (`keys.articleThread`) so a worker loads the whole thread in one LRANGE. `t`: ms received (or edited).
+ */
+export interface ThreadEntry {
+  id: string;
+  body: string;
+  author: CommentInput['author'];
+  t: number;
+}
+
 export class CommentStore {
+  private readonly ingestScript: (...args: Array<string | number>) => Promise<[IngestOutcome, CommentStatus]>;
+  private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string]>;
+  /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
+  private readonly threadCap: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+    threadSize = 20,
+  ) {
+    this.ingestScript = script(redis, 'cmIngestV2', 4, INGEST);
+    this.applyScript = script(redis, 'cmApplyDecision', 4, APPLY);
+    this.threadCap = Math.max(1, threadSize * 3);
+  }
 
   /** Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept). */
   async ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
     const at = now.toISOString();
     const received: HistoryEntry = { at, event: 'received', by: 'cms', to: 'queued', bodyHash: hash };
     const edited: HistoryEntry = { at, event: 'edited', by: 'cms', to: 'queued', bodyHash: hash };
-    const [outcome, status] = (await this.redis.eval(
-      INGEST,
-      3,
+    const entry: ThreadEntry = { id: comment.id, body: comment.body, author: comment.author, t: now.getTime() };
+    const [outcome, status] = await this.ingestScript(
       this.keys.comment(site, comment.id),
       this.keys.history(site, comment.id),
       this.keys.articleComments(site, comment.articleId),
+      this.keys.articleThread(site, comment.articleId),
       JSON.stringify(comment),
       hash,
       at,
@@ -124,16 +152,16 @@ export class CommentStore {
       JSON.stringify(received),
       JSON.stringify(edited),
       comment.id,
-    )) as [IngestOutcome, CommentStatus];
+      JSON.stringify(entry),
+      this.threadCap,
+    );
     return { outcome, status };
   }
 
   /** Applies a decision atomically with its history entry, author history and queue indexes. */
   async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string }> {
     const { site, commentId, decision } = input;
-    const [outcome, previous] = (await this.redis.eval(
-      APPLY,
-      4,
+    const [outcome, previous] = await this.applyScript(
       this.keys.comment(site, commentId),
       this.keys.history(site, commentId),
       this.keys.authorDecisions(site, input.authorId),
@@ -147,7 +175,7 @@ export class CommentStore {
       JSON.stringify(input.indexes),
       commentId,
       decision.decidedAt,
-    )) as [ApplyOutcome, string];
+    );
     return { outcome, previous };
   }
 
@@ -157,6 +185,31 @@ export class CommentStore {
       this.redis.lrange(this.keys.history(site, id), 0, -1),
     ]);
     return hash.comment ? toRecord(site, hash, history) : null;
+  }
+
+  /** The record without its history (what a worker needs), or null. */
+  async getCurrent(site: string, id: string): Promise<CommentRecord | null> {
+    const hash = await this.redis.hgetall(this.keys.comment(site, id));
+    return hash.comment ? toRecord(site, hash, []) : null;
+  }
+
+  /**
+   * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
+   * first, from the capped thread list (one LRANGE; the list holds `3 × threadSize` entries).
+   */
+  async threadBefore(site: string, articleId: string, beforeMs: number, limit: number, excludeId?: string): Promise<ThreadEntry[]> {
+    if (limit <= 0) return [];
+    const raw = await this.redis.lrange(this.keys.articleThread(site, articleId), 0, this.threadCap - 1);
+    const seen = new Set<string>(excludeId ? [excludeId] : []);
+    const out: ThreadEntry[] = [];
+    for (const s of raw) {
+      const e = JSON.parse(s) as ThreadEntry;
+      if (e.t >= beforeMs || seen.has(e.id)) continue;
+      seen.add(e.id);
+      out.push(e);
+      if (out.length === limit) break;
+    }
+    return out.reverse();
   }
 
   /** Several records at once (missing ones are skipped), without history. */

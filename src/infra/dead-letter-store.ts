@@ -1,5 +1,5 @@
 /** Callbacks that exhausted their retries, kept per site until re-driven. */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 import type { CallbackJobData } from './queues';
 

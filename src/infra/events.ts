@@ -4,7 +4,7 @@
  * API process pushes the channel to moderators' pages; a page that reconnects names the last id it
  * saw and gets what it missed from the stream (`eventsSince`).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type SiteEvent = Record<string, unknown> & { type: string };

@@ -4,7 +4,7 @@
  * costs the same at item 10 as at item 10,000 and never skips or repeats when items come and go.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { ReasonCode } from '../moderation/types';
 import type { Keys } from './keys';
 

@@ -1,12 +1,14 @@
 /**
  * BullMQ queues: `moderation` (one job per comment version) and `callbacks` (one per decision
  * delivered to the CMS). Job ids are derived from their content, so repeated deliveries of the
- * same comment make one job.
+ * same comment make one job. Each queue is split into `keys.queueShards` BullMQ queues, each under
+ * its own hash-tagged prefix (`<base>:{q<n>}`) so that on Redis Cluster they spread over the masters;
+ * a site's jobs always go to the same shard, and workers consume every shard.
  */
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../logger';
-import type { Keys } from './keys';
+import { queueShard, type Keys } from './keys';
 
 export interface ModerationJobData {
   site: string;
@@ -76,30 +78,65 @@ export function rateLimitedErrorLog(logger: Logger | undefined, fields: Record<s
   };
 }
 
-/** A BullMQ producer with the service's retry and retention settings. */
-export class JobQueue<T> {
-  readonly queue: Queue<T>;
+/** A BullMQ producer with the service's retry and retention settings, routing each site to its shard. */
+export class JobQueue<T extends { site: string }> {
+  /** One BullMQ queue per shard. */
+  readonly queues: Queue<T>[];
 
-  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, prefix: string, private readonly settings: QueueSettings, logger?: Logger) {
-    this.queue = new Queue<T>(name, { connection, prefix, skipWaitingForReady: true });
-    (this.queue as Queue).on('error', rateLimitedErrorLog(logger, { queue: name }));
+  constructor(name: string, private readonly jobName: string, connection: ConnectionOptions, keys: Keys, private readonly settings: QueueSettings, logger?: Logger) {
+    this.queues = Array.from({ length: keys.queueShards }, (_, n) => {
+      const queue = new Queue<T>(name, { connection, prefix: keys.queuePrefix(n), skipWaitingForReady: true });
+      (queue as Queue).on('error', rateLimitedErrorLog(logger, { queue: name, shard: n }));
+      return queue;
+    });
+  }
+
+  /** The first shard's queue (the only one unless `queueShards` > 1). */
+  get queue(): Queue<T> {
+    return this.queues[0];
+  }
+
+  /** The queue that holds `site`'s jobs. */
+  forSite(site: string): Queue<T> {
+    return this.queues[queueShard(site, this.queues.length)];
+  }
+
+  private get jobOptions() {
+    return {
+      attempts: this.settings.attempts,
+      backoff: { type: 'exponential', delay: this.settings.backoffMs, jitter: 0.5 },
+      removeOnComplete: { count: this.settings.keepCompleted },
+      removeOnFail: { count: this.settings.keepFailed },
+    };
   }
 
   /** Adds a job unless one with `jobId` exists already; resolves only once Redis has it. */
   async add(data: T, jobId: string): Promise<string> {
     // BullMQ's generic job-name typing is stricter than we need here.
-    const job = await (this.queue as Queue).add(this.jobName, data, {
-      jobId,
-      attempts: this.settings.attempts,
-      backoff: { type: 'exponential', delay: this.settings.backoffMs, jitter: 0.5 },
-      removeOnComplete: { count: this.settings.keepCompleted },
-      removeOnFail: { count: this.settings.keepFailed },
-    });
+    const job = await (this.forSite(data.site) as Queue).add(this.jobName, data, { jobId, ...this.jobOptions });
     return job.id!;
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  /** Adds several jobs, one `addBulk` (one round trip) per shard; resolves once Redis has them all. */
+  async addBulk(jobs: Array<{ data: T; jobId: string }>): Promise<void> {
+    const byShard = new Map<Queue<T>, Array<{ data: T; jobId: string }>>();
+    for (const j of jobs) {
+      const q = this.forSite(j.data.site);
+      byShard.set(q, [...(byShard.get(q) ?? []), j]);
+    }
+    await Promise.all([...byShard].map(([q, list]) => (q as Queue).addBulk(list.map((j) => ({ name: this.jobName, data: j.data, opts: { jobId: j.jobId, ...this.jobOptions } })))));
+  }
+
+  /** Job counts summed over the shards. */
+  async getJobCounts(...types: Parameters<Queue['getJobCounts']>): Promise<Record<string, number>> {
+    const all = await Promise.all(this.queues.map((q) => q.getJobCounts(...types)));
+    const sum: Record<string, number> = {};
+    for (const counts of all) for (const [k, v] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + v;
+    return sum;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.close()));
   }
 }
 
@@ -107,9 +144,9 @@ export type ModerationQueue = JobQueue<ModerationJobData>;
 export type CallbackQueue = JobQueue<CallbackJobData>;
 
 export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): ModerationQueue {
-  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys.prefix, settings, logger);
+  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys, settings, logger);
 }
 
 export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): CallbackQueue {
-  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys.prefix, settings, logger);
+  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys, settings, logger);
 }

@@ -2,7 +2,7 @@
  * Signed requests already accepted, remembered for as long as their signature would verify, so an
  * identical request sent again (a replay) is refused. One `SET NX PX` per request.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export class SeenSignatures {

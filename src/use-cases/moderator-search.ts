@@ -7,7 +7,7 @@
 import type { Keys } from '../infra/keys';
 import type { ModeratorQueueDeps } from './moderator-queue';
 import { queueItemView, type QueueItemView } from './moderator-view';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../infra/redis';
 
 export interface SearchQuery {
   site: string;

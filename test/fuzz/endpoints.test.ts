@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
+import { keyBase } from '../../src/infra/keys';
 import { SIGNATURE_HEADER, computeSignature, signRequest } from '../../src/security/signature';
 import { SECRETS, TOKENS, startTestService, type TestService } from '../support/service';
 import { nastyString, pathSegment, rawBody } from './support/arbitraries';
@@ -44,6 +45,14 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: mod('/queue/:id/approve'), body: true, auth: 'moderator' },
   { method: 'POST', path: mod('/queue/:id/reject'), body: true, auth: 'moderator' },
   { method: 'POST', path: mod('/queue/:id/escalate'), body: true, auth: 'moderator' },
+  { method: 'POST', path: mod('/queue/:id/requeue'), body: true, auth: 'moderator' },
+  { method: 'GET', path: mod('/desk'), body: false, auth: 'moderator' },
+  { method: 'GET', path: mod('/authors/:id'), body: false, auth: 'moderator' },
+  { method: 'POST', path: mod('/authors/:id/actions'), body: true, auth: 'moderator' },
+  { method: 'POST', path: mod('/authors/:id/notes'), body: true, auth: 'moderator' },
+  { method: 'GET', path: mod('/audit'), body: false, auth: 'moderator' },
+  { method: 'GET', path: mod('/search'), body: false, auth: 'moderator' },
+  { method: 'POST', path: (id, s) => `/v1/sites/${s}/comments/${id}/reports`, body: true, auth: 'signed' },
   { method: 'POST', path: mod('/events/ticket'), body: false, auth: 'moderator' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/moderation/events?ticket=${id}`, body: false, auth: 'none' },
   { method: 'GET', path: () => '/v1/moderation/me', body: false, auth: 'moderator' },
@@ -54,7 +63,7 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 const queryString = fc
-  .array(fc.tuple(fc.constantFrom('sort', 'reason', 'articleId', 'authorId', 'cursor', 'limit', '__proto__', 'x'), fc.oneof(nastyString(3), fc.constantFrom('age', 'priority', '-1', '1e9', 'INSULT'))), { maxLength: 4 })
+  .array(fc.tuple(fc.constantFrom('sort', 'reason', 'articleId', 'authorId', 'cursor', 'limit', 'q', 'status', '__proto__', 'x'), fc.oneof(nastyString(3), fc.constantFrom('age', 'priority', '-1', '1e9', 'INSULT'))), { maxLength: 4 })
   .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?'))}`).join('&'));
 
 const requestArb = fc.record({
@@ -126,13 +135,14 @@ it('answers every hostile request below 500, keeps answering, with bounded memor
 
 it('leaves no half-written or wrongly typed key under its prefix', async () => {
   const { redis, prefix } = svc;
-  const site = `${prefix}:s:`;
+  const site = `${keyBase(prefix)}:{`; // keys are `<base>:{<site>}:…` (src/infra/keys.ts)
   const expected: Array<[RegExp, string]> = [
     [/^[^:]+:c:[^:]+$/, 'hash'],
     [/^[^:]+:c:[^:]+:h$/, 'list'],
     [/^[^:]+:c:[^:]+:claim$/, 'string'],
     [/^[^:]+:a:[^:]+$/, 'hash'],
     [/^[^:]+:a:[^:]+:c$/, 'zset'],
+    [/^[^:]+:a:[^:]+:t$/, 'list'],
     [/^[^:]+:u:[^:]+:d$/, 'list'],
     [/^[^:]+:q:/, 'zset'],
     [/^[^:]+:sig:[^:]+$/, 'string'],

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { REDIS_URL, startService, type TestService } from '../integration/harness';
 import { SIGNATURE_HEADER, computeSignature, signRequest } from '../../src/security/signature';
-import { keyPart } from '../../src/infra/keys';
+import { keyBase, keyPart } from '../../src/infra/keys';
 import { signed } from './signed-request';
 
 const SECRET = 'edge-secret-123';
@@ -91,7 +91,7 @@ describe('signatures cover method, path and body (v2)', () => {
   });
 
   it('remembers a replay for the signature window, in Redis, under the site', async () => {
-    const keys = await scanKeys(`${svc.prefix}:s:demo:sig:*`);
+    const keys = await scanKeys(`${keyBase(svc.prefix)}:{demo}:sig:*`);
     expect(keys.length).toBeGreaterThan(0);
     const ttl = await redis.pttl(keys[0]);
     expect(ttl).toBeGreaterThan(0);
@@ -108,7 +108,7 @@ describe('ids cannot forge Redis keys', () => {
     }
     const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment('ok-id', 'A remark.', 'art:c'));
     expect(res.status).toBe(422);
-    expect(await scanKeys(`${svc.prefix}:s:demo:c:X*`)).toEqual([]);
+    expect(await scanKeys(`${keyBase(svc.prefix)}:{demo}:c:X*`)).toEqual([]);
   });
 
   it('encodes ids injectively inside keys (the API refuses these ids; the keys stay apart anyway)', () => {

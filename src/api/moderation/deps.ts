@@ -1,5 +1,5 @@
 /** What the moderators' routes need, built once per process by `moderatorExtensions`. */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../infra/redis';
 import type { ArticleStore } from '../../infra/article-store';
 import type { AuthorStore } from '../../infra/author-store';
 import type { DeskStatsStore } from '../../infra/desk-stats-store';
