@@ -66,6 +66,15 @@ export function createKeys(prefix: string, queueShards = 1) {
     seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Hash: label id → JSON of the site's labelled history (imports, API, moderators); site learning trains on it. */
+    siteLabels: (s: string) => `${site(s)}:sl`,
+    /** Counter of labels ever added to `siteLabels` (replacements included): "new labels since training". */
+    siteLabelAdditions: (s: string) => `${site(s)}:sl:n`,
+    /** JSON of the site's current adapter, and the counter its versions come from. */
+    adapter: (s: string) => `${site(s)}:adapter`,
+    adapterVersion: (s: string) => `${site(s)}:adapter:v`,
+    /** JSON of the last training attempt (label additions, general model version), stored or not. */
+    adapterAttempt: (s: string) => `${site(s)}:adapter:attempt`,
     /** Stream of the site's live events (capped), so a reconnecting page can replay what it missed. */
     eventLog: (s: string) => `${site(s)}:events:log`,
     /** Sorted sets of decided comments by status (`approved`, `rejected`), scored by decision time. */
@@ -99,5 +108,6 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
+    siteTrainingQueue: 'site-training',
   };
 }
