@@ -15,8 +15,8 @@ import defaults from './default.json';
 export type { Config, SiteConfig, ModeratorConfig } from './schema';
 
 /** Secrets and tokens of the embedded defaults: refused when `NODE_ENV=production`. */
-export const DEFAULT_SECRETS = ['demo-secret'];
-export const DEFAULT_TOKENS = ['demo-moderator'];
+export const DEFAULT_SECRETS = ['demo-secret', 'demo-coral-secret'];
+export const DEFAULT_TOKENS = ['demo-moderator', 'demo-perspective-key'];
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class ConfigError extends Error {
@@ -163,6 +163,12 @@ export function assertNoDefaultSecrets(config: Config): void {
   for (const site of config.sites) {
     site.webhookSecrets.forEach((s, i) => {
       if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].webhookSecrets[${i}] is the default secret`);
+    });
+    site.coral.signingSecrets.forEach((s, i) => {
+      if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].coral.signingSecrets[${i}] is the default secret`);
+    });
+    site.perspectiveKeys.forEach((k, i) => {
+      if (defaultHashes.has(k.keySha256)) problems.push(`sites[${site.id}].perspectiveKeys[${i}] (${k.name}) is the default key`);
     });
   }
   config.moderators.forEach((m, i) => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PolicySchema } from './policy-schema';
 import { PerspectiveSiteSchema, PerspectiveSchema } from './perspective-schema';
+import { DropinSiteFields } from './dropin-schema';
 
 export const SiteSchema = z.object({
   /** Stable id used in URLs (`/v1/sites/:site`) and Redis keys. */
@@ -23,6 +24,7 @@ export const SiteSchema = z.object({
   reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
+  ...DropinSiteFields,
 });
 export type SiteConfig = z.infer<typeof SiteSchema>;
 
@@ -195,6 +197,13 @@ export const ConfigSchema = z
       if (ids.has(site.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${site.id}"` });
       ids.add(site.id);
     });
+    const keyHashes = new Set<string>();
+    cfg.sites.forEach((site, i) =>
+      site.perspectiveKeys.forEach((k, j) => {
+        if (keyHashes.has(k.keySha256)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'perspectiveKeys', j, 'keySha256'], message: 'a Perspective-compatible key may belong to one site only' });
+        keyHashes.add(k.keySha256);
+      }),
+    );
     cfg.moderators.forEach((mod, i) => {
       mod.sites.forEach((s, j) => {
         if (!ids.has(s)) ctx.addIssue({ code: 'custom', path: ['moderators', i, 'sites', j], message: `unknown site "${s}"` });

@@ -12,7 +12,8 @@ import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
 import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
 import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
@@ -30,6 +31,8 @@ import { SeenSignatures } from './infra/seen-signatures';
 import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -66,6 +69,7 @@ export class Runtime {
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -125,6 +129,10 @@ export class Runtime {
     };
   }
 
+  get config(): Readonly<Config> {
+    return this.opts.config;
+  }
+
   /** Redis answers and the queue is usable. */
   async ready(): Promise<void> {
     await this.apiRedis.ping();
@@ -149,8 +157,22 @@ export class Runtime {
       uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
+  }
+
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
+  }
+
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
   }
 
   /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
@@ -159,8 +181,7 @@ export class Runtime {
     const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const local = loadLocalClassifier();
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local, logger, env: this.opts.env ?? {} });
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
     // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
     const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
@@ -212,7 +233,7 @@ export class Runtime {
         sites: config.sites.map((s) => s.id),
         everyMs: config.siteLearning.retrainEveryMs,
         logger: logger.child({ component: 'site-training' }),
-        deps: { labels, adapters, classifier: local, settings: config.siteLearning, now: this.now },
+        deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
       }).catch((err: unknown) => {
         logger.error({ err }, 'site training job could not start; sites keep their current adapters');
         return undefined;
