@@ -112,6 +112,7 @@ const FIXTURES: Array<[string, () => Promise<Answer>]> = [
   ['rejectItem', async () => answer(await call('POST', '/v1/sites/other/moderation/queue/oa-4/reject', bearer, { reasonCode: 'INSULT' }))],
   ['escalateItem', async () => answer(await call('POST', '/v1/sites/other/moderation/queue/oa-5/escalate', bearer, {}))],
   ['requeueItem', async () => answer(await call('POST', '/v1/sites/other/moderation/queue/oa-4/requeue', bearer, {}))],
+  ['addLabels', () => signed('POST', '/labels', { labels: [{ id: 'past-1', body: 'You utter fool.', label: 'rejected', reasonCode: 'INSULT' }, { id: 'past-2', body: 'Nice piece.', label: 'approved' }] })],
   ['reportComment', () => signed('POST', '/comments/oa-7/reports', { reporterId: 'reader-9', reason: 'abusive' })],
   ['desk', async () => answer(await call('GET', '/v1/sites/other/moderation/desk', bearer))],
   ['noteOnAuthor', async () => answer(await call('POST', '/v1/sites/other/moderation/authors/reader-oa-7/notes', bearer, { text: 'warned once' }))],

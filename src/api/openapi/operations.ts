@@ -3,8 +3,9 @@
  * objects the routes use), its answers and the error codes it may give. `document.ts` turns this
  * into OpenAPI 3.1; a test checks it against the routes the app really mounts.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Config } from '../../../config';
+import { LabelInputSchema } from '../../site-learning/label-input';
 import { ChangeBody, CreateBody } from '../admin';
 import { ActionBody, AuthorCommandBody, BulkBody, NoteBody, QueueQuery, ReportBody, SearchQuery } from '../moderation/schemas';
 import { checkSchema } from '../routes/check';
@@ -134,6 +135,11 @@ export function operations(config: Readonly<Config>): Operation[] {
     {
       method: 'get', path: `${mod}/search`, operationId: 'search', summary: 'Search comments by text, author or article', tag: 'moderators', security: ['moderator'], query: inner(SearchQuery),
       responses: { 200: { description: 'Matching comments.', schema: R.SearchResult } }, errors: [...MODERATOR, 'invalid_request'],
+    },
+    {
+      method: 'post', path: `${site}/labels`, operationId: 'addLabels', summary: "A site's past decisions, for learning its standard (all or none)", tag: 'cms', security: ['signature'],
+      body: z.strictObject({ labels: z.array(LabelInputSchema).min(1).max(config.limits.batchSize) }),
+      responses: { 201: { description: 'Stored; `labels` is how many the site has now.', schema: R.LabelsAdded } }, errors: [...SIGNED, ...BODY],
     },
     {
       method: 'post', path: `${site}/comments/{id}/reports`, operationId: 'reportComment', summary: "A reader's report, forwarded by the CMS", tag: 'cms', security: ['signature'], body: ReportBody,

@@ -53,6 +53,7 @@ export const CommentView = z
     modelVersion: z.string().nullable(),
     policyVersion: z.string().nullable(),
     provider: z.string().nullable(),
+    adapter: z.object({ site: z.string(), version: z.number().int(), score: z.number() }).nullable(),
     note: z.string().optional(),
     receivedAt: DateTime,
     updatedAt: DateTime,
@@ -155,3 +156,4 @@ export const Account = z
   .meta({ id: 'ModeratorAccount' });
 export const AccountWithToken = Account.extend({ token: z.string().meta({ description: 'Shown once: only its SHA-256 is stored.' }) });
 export const Accounts = z.object({ items: z.array(Account) });
+export const LabelsAdded = z.object({ added: z.number().int(), labels: z.number().int() });
