@@ -5,6 +5,7 @@
  */
 import type { Router } from 'express';
 import type { Runtime } from '../container';
+import { AuthorStore } from '../infra/author-store';
 import { createPublisher } from '../infra/events';
 import { LabelStore } from '../infra/label-store';
 import { ApiKeyDirectory } from '../security/api-keys';
@@ -31,6 +32,8 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     repeatWindowSeconds: config.worker.repeatWindowSeconds,
     now: runtime.now,
     publish: createPublisher(runtime.apiRedis, runtime.keys),
+    // Moderators' decisions about authors (ban, suspension, trust) apply inline as in the worker.
+    authors: new AuthorStore(runtime.apiRedis, runtime.keys),
     judgeInline,
   };
   const tolerance = config.http.signatureToleranceSeconds;
