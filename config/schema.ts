@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PolicySchema } from './policy-schema';
 import { PerspectiveSiteSchema, PerspectiveSchema } from './perspective-schema';
+import { DropinSiteFields } from './dropin-schema';
 
 export const SiteSchema = z.object({
   /** Stable id used in URLs (`/v1/sites/:site`) and Redis keys. */
@@ -23,6 +24,7 @@ export const SiteSchema = z.object({
   reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
+  ...DropinSiteFields,
 });
 export type SiteConfig = z.infer<typeof SiteSchema>;
 
@@ -54,7 +56,7 @@ export const ConfigSchema = z
          * (20,000 characters) with its article context (200,000 characters) in UTF-8.
          */
         bodyLimitBytes: z.number().int().positive().default(1_000_000),
-        /** Largest body of `POST …/comments/batch`, in bytes. */
+        /** Largest body of the batch routes (`POST …/comments/batch`, `POST …/labels`), in bytes. */
         batchBodyLimitBytes: z.number().int().positive().default(2_000_000),
         /** Request bodies read at once (all routes); more are answered 503 + Retry-After unread. */
         maxConcurrentUploads: z.number().int().min(1).default(32),
@@ -150,6 +152,27 @@ export const ConfigSchema = z
         heartbeatMs: z.number().int().min(1_000).default(15_000),
       })
       .prefault({}),
+    /** Site learning: each site's adapter trained from its moderation history (docs/site-learning.md). */
+    siteLearning: z
+      .object({
+        /** Run the retraining job in the worker role. */
+        enabled: z.boolean().default(true),
+        /** Fewer labels than this: the site keeps the general model. */
+        minLabels: z.number().int().min(10).default(200),
+        /** Labels added since the last training before the job retrains. */
+        minNewLabels: z.number().int().min(1).default(100),
+        /** How often the job looks for sites to retrain. */
+        retrainEveryMs: z.number().int().min(1_000).default(3_600_000),
+        /** How long a worker uses an adapter before checking for a newer version. */
+        adapterCacheMs: z.number().int().min(0).default(5_000),
+        /** Precision the flag and reject thresholds must reach on the site's labels (cross-validated). */
+        targetPrecision: z.object({ flag: z.number().min(0.5).max(1).default(0.8), reject: z.number().min(0.5).max(1).default(0.95) }).prefault({}),
+        /** Hashed word features of the site's vocabulary (a power of two; 0: scores and length only). */
+        wordBuckets: z.number().int().min(0).max(1 << 20).refine((n) => (n & (n - 1)) === 0, 'must be 0 or a power of two').default(4096),
+        /** Cross-validation folds (split by article). */
+        folds: z.number().int().min(2).max(20).default(5),
+      })
+      .prefault({}),
     /** Global policy; sites override parts of it. */
     policy: PolicySchema.prefault({}),
     perspective: PerspectiveSchema.prefault({}),
@@ -174,6 +197,13 @@ export const ConfigSchema = z
       if (ids.has(site.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${site.id}"` });
       ids.add(site.id);
     });
+    const keyHashes = new Set<string>();
+    cfg.sites.forEach((site, i) =>
+      site.perspectiveKeys.forEach((k, j) => {
+        if (keyHashes.has(k.keySha256)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'perspectiveKeys', j, 'keySha256'], message: 'a Perspective-compatible key may belong to one site only' });
+        keyHashes.add(k.keySha256);
+      }),
+    );
     cfg.moderators.forEach((mod, i) => {
       mod.sites.forEach((s, j) => {
         if (!ids.has(s)) ctx.addIssue({ code: 'custom', path: ['moderators', i, 'sites', j], message: `unknown site "${s}"` });

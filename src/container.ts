@@ -10,13 +10,17 @@ import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackWorker } from '../workers/callback-worker';
 import { startModerationWorker } from '../workers/moderation-worker';
+import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
+import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
 import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
+import { LabelStore } from './infra/label-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
@@ -24,8 +28,11 @@ import { createCallbackQueue, createModerationQueue, type CallbackQueue, type Mo
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import { SeenSignatures } from './infra/seen-signatures';
+import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -50,14 +57,19 @@ export class Runtime {
   readonly callbacks: CallbackQueue;
   readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
+  /** Site learning's retraining job, once started (worker role). */
+  private siteTraining?: Promise<SiteTraining | undefined>;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
   readonly seenSignatures: SeenSignatures;
+  /** Request bodies read at once, shared by every route of this process that reads one. */
+  readonly uploadSlots: UploadSlots;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -93,6 +105,7 @@ export class Runtime {
     this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
     this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
@@ -107,7 +120,17 @@ export class Runtime {
   }
 
   private store(redis: Redis) {
-    return { comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+    return {
+      comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize),
+      articles: new ArticleStore(redis, this.keys),
+      deadLetters: new DeadLetterStore(redis, this.keys),
+      labels: new LabelStore(redis, this.keys),
+      adapters: new AdapterStore(redis, this.keys),
+    };
+  }
+
+  get config(): Readonly<Config> {
+    return this.opts.config;
   }
 
   /** Redis answers and the queue is usable. */
@@ -117,32 +140,50 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters } = this.apiStores;
+    const { comments, articles, deadLetters, labels } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
       comments,
       articles,
       deadLetters,
+      labels,
       sites: this.sites,
       queue: this.queue,
       callbacks: this.callbacks,
       moderators: this.moderators,
       metrics: this.metrics,
       seenSignatures: this.seenSignatures,
+      uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
+  }
+
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
+  }
+
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
   }
 
   /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, deadLetters } = this.store(this.workerRedis);
+    const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
+    // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
+    const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
       const moderation = startModerationWorker({
         connection: this.workerRedis,
@@ -163,7 +204,8 @@ export class Runtime {
           repeatWindowSeconds: config.worker.repeatWindowSeconds,
           now: this.now,
           publish,
-          judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
+          judge: async (site, comment, context) =>
+            moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
           onDecision: (site, decision, record) => {
             this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
             this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
@@ -184,12 +226,25 @@ export class Runtime {
       });
       this.workers.push(moderation, callbacks);
     }
+    if (config.siteLearning.enabled) {
+      this.siteTraining = startSiteTrainingWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        sites: config.sites.map((s) => s.id),
+        everyMs: config.siteLearning.retrainEveryMs,
+        logger: logger.child({ component: 'site-training' }),
+        deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
+      }).catch((err: unknown) => {
+        logger.error({ err }, 'site training job could not start; sites keep their current adapters');
+        return undefined;
+      });
+    }
     return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.workers.map((w) => w.close()), this.siteTraining?.then((t) => t?.close())]);
     await Promise.allSettled([this.queue.close(), this.callbacks.close(), this.workerCallbacks.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }

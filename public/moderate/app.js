@@ -3,14 +3,13 @@
 import { createApi } from './api.js';
 import { authorName, detail, el, queueRow } from './render.js';
 import { connectEvents } from './live.js';
-import { authorActionBody, renderAuthorPanel } from './people.js';
+import { askAuthorAction, renderAuthorPanel } from './people.js';
+import { announce, canUndo, showLive, takeUndo } from './status.js';
 
-const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'PREMODERATION', 'MODERATOR'];
+const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'SITE_STANDARD', 'PREMODERATION', 'MODERATOR'];
 const REJECT_CODES = REASONS.filter((c) => c !== 'MODERATOR' && c !== 'PREMODERATION');
 const QUEUE_NAMES = { flagged: 'Flagged', reported: 'Reported', escalated: 'Escalated', approved: 'Approved', rejected: 'Rejected', article: 'Article', search: 'Search results' };
 const TAB_KEYS = { 1: 'flagged', 2: 'reported', 3: 'escalated', 4: 'approved', 5: 'rejected' };
-const STATUS_MS = 8000;
-const UNDO_MS = 10000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -28,34 +27,10 @@ const state = {
   context: null,
   claimed: null,
   live: null,
-  undo: null,
 };
 const api = createApi(() => state.token, () => state.site);
 // For tests and the curious: the live connection (drop() simulates a network failure).
 window.__moderation = { get live() { return state.live; }, get total() { return state.total; }, ready: [] };
-
-// ---- status line ------------------------------------------------------------------------------
-let statusTimer = null;
-/** Shows a message that clears itself; `undo` adds an Undo button for a few seconds. */
-function announce(text, { undo = null } = {}) {
-  $('status-text').textContent = text;
-  $('status').dataset.empty = text ? 'false' : 'true';
-  state.undo = undo;
-  $('undo').hidden = !undo;
-  clearTimeout(statusTimer);
-  statusTimer = setTimeout(() => {
-    $('status-text').textContent = '';
-    $('status').dataset.empty = 'true';
-    $('undo').hidden = true;
-    state.undo = null;
-  }, undo ? UNDO_MS : STATUS_MS);
-}
-
-const LIVE_TEXT = { connecting: 'Connecting…', connected: 'Live', reconnecting: 'Reconnecting…', off: 'Offline' };
-function showLive(value) {
-  $('live').textContent = LIVE_TEXT[value] || value;
-  $('live').dataset.state = value;
-}
 
 // ---- sign-in ---------------------------------------------------------------------------------
 async function signIn(token) {
@@ -294,7 +269,6 @@ function renderAuthor(authorId) {
   renderAuthorPanel(box, {
     api,
     authorId,
-    openDialog: (kind) => askAuthorAction(kind, authorId),
     done: (message) => {
       announce(message);
       if (state.context?.item.author.id === authorId) renderAuthor(authorId);
@@ -305,10 +279,12 @@ function renderAuthor(authorId) {
 
 async function takeClaim(id) {
   if (state.claimed && state.claimed !== id) await releaseClaim();
+  // Counted as ours while the request is in flight, so a tab closed meanwhile still lets it go.
+  state.claimed = id;
   try {
     await api.claim(id);
-    state.claimed = id;
   } catch (err) {
+    if (state.claimed === id) state.claimed = null;
     if (err.code === 'claimed') announce(`${err.details.claimedBy} is reviewing this comment right now.`);
   }
 }
@@ -365,10 +341,8 @@ async function act(action, body = {}) {
 }
 
 async function undo() {
-  const target = state.undo;
+  const target = takeUndo();
   if (!target) return;
-  state.undo = null;
-  $('undo').hidden = true;
   try {
     await api.act(target.id, 'requeue', { expectedStatus: target.status });
     announce('Undone: the comment is back in the flagged queue.');
@@ -404,40 +378,6 @@ async function bulk(action, body = {}) {
     handleError(err, `${action} the selection`);
   }
 }
-
-// ---- actions on authors ------------------------------------------------------------------------
-const authorDialog = $('author-dialog');
-const AUTHOR_TITLES = {
-  ban: 'Ban this author', unban: 'Lift the ban', suspend: 'Suspend this author', unsuspend: 'End the suspension',
-  'premoderate-on': 'Pre-moderate every comment of this author', 'premoderate-off': 'Stop pre-moderating this author',
-  'trust-on': 'Trust this author (publish without checks)', 'trust-off': 'Stop trusting this author',
-};
-let authorResolve = null;
-function askAuthorAction(kind, authorId) {
-  $('author-dialog-title').textContent = AUTHOR_TITLES[kind];
-  $('author-what').textContent = `Author ${authorId}. The CMS is told, and the action is kept in the audit trail.`;
-  $('author-hours-label').hidden = kind !== 'suspend';
-  $('author-pending-label').hidden = kind !== 'ban';
-  $('author-note').value = '';
-  $('author-confirm').dataset.kind = kind;
-  authorDialog.showModal();
-  return new Promise((resolve) => {
-    authorResolve = resolve;
-  });
-}
-$('author-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const kind = $('author-confirm').dataset.kind;
-  const body = authorActionBody(kind, { note: $('author-note').value.trim(), rejectPending: $('author-pending').checked, hours: Number($('author-hours').value), reasonCode: 'HARASSMENT' });
-  authorDialog.close();
-  authorResolve?.(body);
-  authorResolve = null;
-});
-$('author-cancel').addEventListener('click', () => authorDialog.close());
-authorDialog.addEventListener('close', () => {
-  authorResolve?.(null);
-  authorResolve = null;
-});
 
 // ---- live updates ----------------------------------------------------------------------------
 let refreshTimer = null;
@@ -478,7 +418,7 @@ function typing(target) {
 
 const helpDialog = $('help-dialog');
 document.addEventListener('keydown', (e) => {
-  if (!state.me || dialog.open || authorDialog.open || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if (!state.me || dialog.open || $('author-dialog').open || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
   if (e.key === '?') {
     e.preventDefault();
     if (helpDialog.open) helpDialog.close();
@@ -494,7 +434,7 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     return $('search-q').focus();
   }
-  if (e.key === 'u' && state.undo) {
+  if (e.key === 'u' && canUndo()) {
     e.preventDefault();
     return undo();
   }

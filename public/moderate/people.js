@@ -11,11 +11,8 @@ function standing(state) {
   return out.length ? out : [el('span', { class: 'muted' }, 'No standing decisions.')];
 }
 
-/**
- * Fills `box` with the author's record. `openDialog(kind)` asks for a note (and options) and resolves
- * with the action body or null; `done(message)` reports success.
- */
-export async function renderAuthorPanel(box, { api, authorId, openDialog, done, fail }) {
+/** Fills `box` with the author's record and its action buttons; `done(message)` reports success. */
+export async function renderAuthorPanel(box, { api, authorId, done, fail }) {
   let record;
   try {
     record = await api.author(authorId);
@@ -34,7 +31,7 @@ export async function renderAuthorPanel(box, { api, authorId, openDialog, done, 
   const buttons = actions.map(([kind, label]) => {
     const b = el('button', { type: 'button', class: kind === 'ban' || kind === 'suspend' ? 'danger small' : 'quiet small', 'data-author-action': kind }, label);
     b.addEventListener('click', async () => {
-      const body = await openDialog(kind);
+      const body = await askAuthorAction(kind, authorId);
       if (!body) return;
       try {
         const res = await api.authorAction(authorId, body);
@@ -68,8 +65,8 @@ export async function renderAuthorPanel(box, { api, authorId, openDialog, done, 
   box.replaceChildren(...parts.filter(Boolean));
 }
 
-/** The body of an author action from the dialog's fields (null when cancelled). */
-export function authorActionBody(kind, { note, rejectPending, hours, reasonCode }) {
+/** The body of an author action from the dialog's fields. */
+function authorActionBody(kind, { note, rejectPending, hours, reasonCode }) {
   const base = note ? { note } : {};
   switch (kind) {
     case 'ban': return { action: 'ban', rejectPending, reasonCode, ...base };
@@ -83,3 +80,41 @@ export function authorActionBody(kind, { note, rejectPending, hours, reasonCode 
     default: return null;
   }
 }
+
+// ---- the author dialog: confirms an action, with a note (and the ban's / suspension's options) ----
+const $ = (id) => document.getElementById(id);
+const AUTHOR_TITLES = {
+  ban: 'Ban this author', unban: 'Lift the ban', suspend: 'Suspend this author', unsuspend: 'End the suspension',
+  'premoderate-on': 'Pre-moderate every comment of this author', 'premoderate-off': 'Stop pre-moderating this author',
+  'trust-on': 'Trust this author (publish without checks)', 'trust-off': 'Stop trusting this author',
+};
+let resolveDialog = null;
+
+/** Asks to confirm `kind` on the author; resolves with the action's body, or null when cancelled. */
+export function askAuthorAction(kind, authorId) {
+  $('author-dialog-title').textContent = AUTHOR_TITLES[kind];
+  $('author-what').textContent = `Author ${authorId}. The CMS is told, and the action is kept in the audit trail.`;
+  $('author-hours-label').hidden = kind !== 'suspend';
+  $('author-pending-label').hidden = kind !== 'ban';
+  $('author-note').value = '';
+  $('author-confirm').dataset.kind = kind;
+  $('author-dialog').showModal();
+  return new Promise((resolve) => {
+    resolveDialog = resolve;
+  });
+}
+
+function settle(body) {
+  resolveDialog?.(body);
+  resolveDialog = null;
+}
+
+$('author-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const kind = $('author-confirm').dataset.kind;
+  const body = authorActionBody(kind, { note: $('author-note').value.trim(), rejectPending: $('author-pending').checked, hours: Number($('author-hours').value), reasonCode: 'HARASSMENT' });
+  settle(body);
+  $('author-dialog').close();
+});
+$('author-cancel').addEventListener('click', () => $('author-dialog').close());
+$('author-dialog').addEventListener('close', () => settle(null));

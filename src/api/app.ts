@@ -10,6 +10,7 @@ import type { Config, SiteConfig } from '../../config';
 import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { DeadLetterStore } from '../infra/dead-letter-store';
+import type { LabelStore } from '../infra/label-store';
 import type { Metrics } from '../infra/metrics';
 import type { CallbackQueue, ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
@@ -20,6 +21,7 @@ import { rawBody, UploadSlots } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { labelRoutes } from './routes/labels';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
 import { createSchemas } from './schemas';
@@ -34,10 +36,14 @@ export interface ApiDeps {
   queue: ModerationQueue;
   callbacks: CallbackQueue;
   deadLetters: DeadLetterStore;
+  /** Sites' labelled histories (POST …/labels); the route is absent without it. */
+  labels?: LabelStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
   /** Signed requests already accepted (replay protection). */
   seenSignatures: SeenSignatures;
+  /** The process's cap on bodies read at once (default: one of the app's own). */
+  uploadSlots?: UploadSlots;
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
@@ -113,12 +119,13 @@ export function createApp(deps: ApiDeps): Express {
     precheckCaller(deps.moderators, signature.toleranceSeconds),
     rawBody({
       limitBytes: config.http.bodyLimitBytes,
-      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
-      slots: new UploadSlots(config.http.maxConcurrentUploads),
+      limitFor: (req) => (req.method === 'POST' && BATCH_ROUTES.has(req.path) ? config.http.batchBodyLimitBytes : undefined),
+      slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
     }),
   );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
+  if (deps.labels) siteApi.use(labelRoutes(deps.labels, config.limits.batchSize, signed));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
@@ -126,6 +133,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use(errorHandler());
   return app;
 }
+
+/** Routes that take many items in one body, with the larger body limit. */
+const BATCH_ROUTES = new Set(['/comments/batch', '/labels']);
 
 /** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
 function routeLabel(req: express.Request): string {

@@ -22,6 +22,8 @@ export interface DeskFigures {
 }
 
 const SAMPLES_KEPT = 2 * 24 * 60;
+/** Hourly counts older than this are dropped when the figures are read. */
+const HOURS_KEPT = 14 * 24;
 const hourOf = (at: string) => `${at.slice(0, 13)}:00Z`;
 
 export class DeskStatsStore {
@@ -66,8 +68,10 @@ export class DeskStatsStore {
     const [fields, samples] = await Promise.all([this.redis.hgetall(this.keys.deskStats(site)), this.redis.zrangebyscore(this.keys.backlogSamples(site), since, '+inf')]);
     const perHour: DeskFigures['perHour'] = [];
     const reasons = new Map<string, { decided: number; overturned: number }>();
+    const expired: string[] = [];
     for (const [field, value] of Object.entries(fields)) {
       const [kind, a, b] = field.split('|');
+      if (kind === 'h' && Date.parse(a) < now.getTime() - HOURS_KEPT * 3600_000) expired.push(field);
       if (kind === 'h' && Date.parse(a) >= since - 3600_000) perHour.push({ hour: a, moderator: b, decisions: Number(value) });
       if (kind === 'r') {
         const row = reasons.get(a) ?? { decided: 0, overturned: 0 };
@@ -75,6 +79,7 @@ export class DeskStatsStore {
         reasons.set(a, row);
       }
     }
+    if (expired.length) await this.redis.hdel(this.keys.deskStats(site), ...expired);
     perHour.sort((x, y) => x.hour.localeCompare(y.hour) || x.moderator.localeCompare(y.moderator));
     const overturns = [...reasons].map(([code, r]) => ({ code, ...r, rate: r.decided ? Math.round((r.overturned / r.decided) * 1000) / 1000 : 0 })).sort((x, y) => x.code.localeCompare(y.code));
     const backlog = samples.map((m) => {

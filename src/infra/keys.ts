@@ -66,26 +66,35 @@ export function createKeys(prefix: string, queueShards = 1) {
     seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Hash: label id → JSON of the site's labelled history (imports, API, moderators); site learning trains on it. */
+    siteLabels: (s: string) => `${site(s)}:sl`,
+    /** Counter of labels ever added to `siteLabels` (replacements included): "new labels since training". */
+    siteLabelAdditions: (s: string) => `${site(s)}:sl:n`,
+    /** JSON of the site's current adapter, and the counter its versions come from. */
+    adapter: (s: string) => `${site(s)}:adapter`,
+    adapterVersion: (s: string) => `${site(s)}:adapter:v`,
+    /** JSON of the last training attempt (label additions, general model version), stored or not. */
+    adapterAttempt: (s: string) => `${site(s)}:adapter:attempt`,
     /** Stream of the site's live events (capped), so a reconnecting page can replay what it missed. */
     eventLog: (s: string) => `${site(s)}:events:log`,
     /** Sorted sets of decided comments by status (`approved`, `rejected`), scored by decision time. */
-    decidedByStatus: (s: string, status: string) => `${site(s)}:q:st:${status}`,
+    decidedByStatus: (s: string, status: string) => `${site(s)}:q:st:${keyPart(status)}`,
     /** Sorted set of escalated flagged comments (scored by priority). */
     escalated: (s: string) => `${site(s)}:q:esc`,
     /** Sorted set of comments with open reader reports, by report-weighted priority. */
     reported: (s: string) => `${site(s)}:q:rep`,
     /** Hash: reporter id → JSON report on one comment. */
-    reports: (s: string, id: string) => `${site(s)}:c:${id}:rep`,
+    reports: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:rep`,
     /** Hash: report totals of one comment (count, weight, per-reason counts, resolved). */
-    reportTotals: (s: string, id: string) => `${site(s)}:c:${id}:rept`,
+    reportTotals: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:rept`,
     /** Hash: a reporter's record (reports upheld / rejected by moderators). */
-    reporter: (s: string, reporterId: string) => `${site(s)}:rp:${reporterId}`,
+    reporter: (s: string, reporterId: string) => `${site(s)}:rp:${keyPart(reporterId)}`,
     /** Hash: moderation state of an author (ban, suspension, pre-moderation, trust). */
-    authorState: (s: string, authorId: string) => `${site(s)}:u:${authorId}:st`,
+    authorState: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:st`,
     /** List of JSON notes on an author by moderators, oldest first. */
-    authorNotes: (s: string, authorId: string) => `${site(s)}:u:${authorId}:notes`,
+    authorNotes: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:notes`,
     /** List of JSON moderator actions on an author (their audit trail), newest first. */
-    authorLog: (s: string, authorId: string) => `${site(s)}:u:${authorId}:log`,
+    authorLog: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:log`,
     /** List of JSON moderator actions of the site (audit trail), newest first, capped. */
     audit: (s: string) => `${site(s)}:audit`,
     /** Hash: hour (ISO, UTC) + moderator → decisions; hour + reason → decisions and overturns. */
@@ -99,5 +108,7 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
+    /** Site learning's retraining queue (not per site; on queue shard 0's prefix). */
+    siteTrainingQueue: 'site-training',
   };
 }

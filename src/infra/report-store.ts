@@ -39,6 +39,9 @@ export interface ReportTotals {
  */
 export const reporterWeight = (upheld: number, dismissed: number) => Math.max(0.1, (upheld + 1) / (upheld + dismissed + 1));
 
+/** Priority points weighted reports add (same scale as `queuePriority`: 1 severity point = 1000 × 1e10). */
+export const reportBoost = (weight: number) => Math.round(Math.min(20, weight) * 2 * 1000) * 1e10;
+
 // KEYS: reports, totals, reporter, reported index. ARGV: reporterId, reportJson, reason, severity, ageRank.
 // Returns {added (0|1), count, weight}.
 const ADD = `
@@ -115,6 +118,16 @@ export class ReportStore {
       commentId,
     )) as [number, number, string];
     return { added: added === 1, count, weight: Number(weight) };
+  }
+
+  /**
+   * Raises a flagged comment in the flagged queue's priority indexes (`entries`: key and base score)
+   * by its weighted reports. `ZADD XX` only updates: a comment decided meanwhile is not put back.
+   */
+  async boostFlagged(commentId: string, entries: ReadonlyArray<readonly [string, number]>, weight: number): Promise<void> {
+    const pipe = this.redis.pipeline();
+    for (const [key, score] of entries) pipe.zadd(key, 'XX', score + reportBoost(weight), commentId);
+    await pipe.exec();
   }
 
   /** Open-report totals per comment id (zero totals for comments without reports). */

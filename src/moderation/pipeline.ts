@@ -7,6 +7,7 @@ import type { Classifier, CommentInput, ModerationContext, Verdict } from './typ
 import { compilePolicy, type CompiledPolicy } from './compile-policy';
 import { PHASES } from './phases';
 import type { Phase, PhaseState } from './phases/phase';
+import type { SiteAdapter } from '../site-learning/types';
 
 export interface PipelineDeps {
   classifier: Classifier;
@@ -14,6 +15,8 @@ export interface PipelineDeps {
   policy: Policy | EffectivePolicy;
   /** A precompiled policy (`compilePolicy(policy)`); when given, `policy` is only used for its identity. */
   compiled?: CompiledPolicy;
+  /** The site's adapter learnt from its moderation history (src/site-learning), if it has one. */
+  adapter?: SiteAdapter;
   /** Replaces the default phase list (tests, experiments). */
   phases?: readonly Phase[];
 }
@@ -26,13 +29,17 @@ export interface PipelineDeps {
 export async function moderate(comment: CommentInput, context: ModerationContext, deps: PipelineDeps): Promise<Verdict> {
   const started = performance.now();
   const policy = deps.compiled ?? compilePolicy(deps.policy);
-  let state: PhaseState = { tokens: [], scores: {}, findings: [] };
+  // One state object, updated in place after each phase (phases are pure and keep no reference to it).
+  const state: PhaseState = { tokens: [], scores: {}, findings: [] };
   const timings: Record<string, number> = {};
   for (const phase of deps.phases ?? PHASES) {
     const t0 = performance.now();
-    const out = await phase.run({ comment, context, policy, classifier: deps.classifier, state });
+    const ran = phase.run({ comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state });
+    const out = ran instanceof Promise ? await ran : ran; // most phases are synchronous: no microtask for them
     timings[phase.name] = performance.now() - t0;
-    state = { ...state, ...out, findings: out.findings && out.findings !== state.findings ? [...state.findings, ...out.findings] : state.findings };
+    const before = state.findings;
+    Object.assign(state, out);
+    state.findings = out.findings && out.findings !== before ? [...before, ...out.findings] : before;
     if (state.decision) break;
   }
   timings.total = performance.now() - started;
@@ -45,6 +52,7 @@ export async function moderate(comment: CommentInput, context: ModerationContext
     provider: state.classification?.provider ?? deps.classifier.name,
     modelVersion: state.classification?.modelVersion ?? deps.classifier.version,
     policyVersion: policy.policy.version,
+    ...(state.adapter ? { adapter: state.adapter } : {}),
     timings,
     ...(target ? { target } : {}),
   };

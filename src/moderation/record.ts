@@ -19,6 +19,8 @@ export interface Decision {
   modelVersion: string;
   policyVersion: string;
   provider: string;
+  /** The site adapter (learnt from the site's moderators) that took part, with its version and score. */
+  adapter?: { site: string; version: number; score: number };
   /** Per-phase timings; no longer stored (metrics keep them), older records may have them. */
   timings?: Record<string, number>;
   /** Moderator's note, if any. */

@@ -29,6 +29,7 @@ export const REASON_CODES = [
   'REPEAT_POST',
   'BANNED_WORD',
   'SUSPECT_WORD',
+  'SITE_STANDARD',
   'PREMODERATION',
   'MODERATOR',
 ] as const;
@@ -152,6 +153,8 @@ export interface Verdict {
   provider: string;
   modelVersion: string;
   policyVersion: string;
+  /** The site adapter that scored the comment (site learning), when one applied. */
+  adapter?: { site: string; version: number; score: number };
   /** Milliseconds spent per phase, for diagnosis. */
   timings: Record<string, number>;
   /**

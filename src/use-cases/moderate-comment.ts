@@ -97,6 +97,7 @@ function toDecision(verdict: Verdict, hash: string, now: Date): Decision {
     modelVersion: verdict.modelVersion,
     policyVersion: verdict.policyVersion,
     provider: verdict.provider,
+    ...(verdict.adapter ? { adapter: verdict.adapter } : {}),
   };
 }
 

@@ -104,6 +104,7 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
         commentId,
         bodyHash: record.bodyHash,
         body: record.comment.body,
+        articleId: record.comment.articleId,
         articleTitle: article?.title,
         parentBody: parent?.comment.body,
         label: decision.status as 'approved' | 'rejected',

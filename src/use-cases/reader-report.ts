@@ -1,6 +1,6 @@
 /**
  * A reader reports a comment (through the site's CMS). The report is stored once per reporter,
- * the comment enters the Reported queue, and an approved comment whose weighted reports reach the
+ * the comment enters the Reported queue (and, if flagged, rises in the flagged queue), and an approved comment whose weighted reports reach the
  * site's threshold goes back to the flagged queue, in front of a person (the CMS is told by the
  * usual signed callback, moderators by a live event).
  */
@@ -12,7 +12,7 @@ import type { ReportReason, ReportStore } from '../infra/report-store';
 import { severityScore } from '../moderation/priority';
 import type { Decision } from '../moderation/record';
 import type { Reason, ReasonCode } from '../moderation/types';
-import { decisionWrite } from './decision-write';
+import { decisionWrite, flaggedIndexes } from './decision-write';
 import { callbackPayload } from './moderate-comment';
 import { currentDecision } from './moderator-view';
 
@@ -66,6 +66,13 @@ export async function readerReport(input: ReaderReportInput, deps: ReaderReportD
   });
   if (!added.added) throw new AppError('already_reported', 409, `reader "${input.reporterId}" already reported this comment`);
   await deps.publish(site, { type: 'reported', id: commentId, reports: added.count, status: record.status }).catch(() => undefined);
+
+  // Reports raise a waiting comment in the flagged queue too (the age index keeps arrival order).
+  if (record.status === 'flagged' && decision) {
+    const entries = flaggedIndexes(deps.keys, record, decision).filter(([key]) => key !== deps.keys.flaggedByAge(site));
+    if (decision.escalated) entries.push([deps.keys.escalated(site), entries[0][1]]);
+    await deps.reports.boostFlagged(commentId, entries, added.weight);
+  }
 
   let status: string = record.status;
   let requeued = false;

@@ -42,6 +42,9 @@ const TEXTS: Array<[string, FlaggedSeed['reasons'][number]['code'], number, stri
   ['I hope someone teaches you a lesson you will not forget.', 'THREAT', 0.58, 'teaches you a lesson'],
 ];
 
+// Generous per-test time for a slow, shared machine; every step waits for a condition, not a clock.
+jest.setTimeout(90_000);
+
 let service: TestService;
 let browser: Browser;
 const session = pageSession(() => browser, () => service);
@@ -123,6 +126,8 @@ describe('the workspace on a laptop (1366×900)', () => {
     await open(page, '(#3)');
     await page.locator('#act-approve', { hasText: 'Approve (overturn)' }).click();
     await row(page, '(#3)').waitFor({ state: 'detached' });
+    await page.locator('#status', { hasText: 'Approved the comment by Author reader-2 (overturned)' }).waitFor();
+    await page.locator('#status[data-empty="true"]').waitFor({ state: 'attached', timeout: 30_000 }); // the message clears itself
     expect((await store().get('demo', 'w-3'))?.status).toBe('approved');
     const labels: string[] = [];
     for await (const l of new LabelStore(service.redis, service.runtime.keys).all('demo')) if (l.commentId === 'w-3') labels.push(l.label);
@@ -163,6 +168,18 @@ describe('the workspace on a laptop (1366×900)', () => {
     await page.locator('#search button[type="submit"]').click();
     await page.locator('#queue-list li', { hasText: 'Author reader-7' }).first().waitFor();
     expect(await page.locator('#queue-list li').count()).toBe(await page.locator('#queue-list li', { hasText: 'Author reader-7' }).count());
+  });
+
+  it('shows a whole article thread in order from the item', async () => {
+    const page = await session.signedIn();
+    await open(page, '(#12)'); // on art-vote, like #6, #18 … #72
+    await page.locator('button[data-action="article"]').click();
+    await page.locator('#queue-name', { hasText: 'Article art-vote' }).waitFor();
+    const numbers = (await page.locator('#queue-list li .excerpt').allTextContents()).map((t) => Number(/\(#(\d+)\)/.exec(t)?.[1]));
+    const expected = (await mod().get('/queue?queue=article&articleId=art-vote&limit=100').expect(200)).body.items.map((i: { body: string }) => Number(/\(#(\d+)\)/.exec(i.body)?.[1]));
+    expect(numbers).toEqual(expected);
+    expect(numbers.length).toBeGreaterThanOrEqual(10);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers); // seeded oldest first: thread order
   });
 
   it('keeps the counter equal to the API’s after keyboard decisions, undo, a colleague’s decisions and new flags', async () => {

@@ -33,6 +33,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PUT', path: (id, s) => `/v1/sites/${s}/articles/${id}`, body: true, auth: 'signed' },
   { method: 'POST', path: (_, s) => `/v1/sites/${s}/comments`, body: true, auth: 'signed' },
   { method: 'POST', path: (_, s) => `/v1/sites/${s}/comments/batch`, body: true, auth: 'signed' },
+  { method: 'POST', path: (_, s) => `/v1/sites/${s}/labels`, body: true, auth: 'signed' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/comments/${id}`, body: false, auth: 'signed' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/comments/${id}`, body: false, auth: 'moderator' },
   { method: 'GET', path: (_, s) => `/v1/sites/${s}/callbacks/dead-letters`, body: false, auth: 'signed' },
@@ -45,6 +46,14 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: mod('/queue/:id/approve'), body: true, auth: 'moderator' },
   { method: 'POST', path: mod('/queue/:id/reject'), body: true, auth: 'moderator' },
   { method: 'POST', path: mod('/queue/:id/escalate'), body: true, auth: 'moderator' },
+  { method: 'POST', path: mod('/queue/:id/requeue'), body: true, auth: 'moderator' },
+  { method: 'GET', path: mod('/desk'), body: false, auth: 'moderator' },
+  { method: 'GET', path: mod('/authors/:id'), body: false, auth: 'moderator' },
+  { method: 'POST', path: mod('/authors/:id/actions'), body: true, auth: 'moderator' },
+  { method: 'POST', path: mod('/authors/:id/notes'), body: true, auth: 'moderator' },
+  { method: 'GET', path: mod('/audit'), body: false, auth: 'moderator' },
+  { method: 'GET', path: mod('/search'), body: false, auth: 'moderator' },
+  { method: 'POST', path: (id, s) => `/v1/sites/${s}/comments/${id}/reports`, body: true, auth: 'signed' },
   { method: 'POST', path: mod('/events/ticket'), body: false, auth: 'moderator' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/moderation/events?ticket=${id}`, body: false, auth: 'none' },
   { method: 'GET', path: () => '/v1/moderation/me', body: false, auth: 'moderator' },
@@ -55,7 +64,7 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 const queryString = fc
-  .array(fc.tuple(fc.constantFrom('sort', 'reason', 'articleId', 'authorId', 'cursor', 'limit', '__proto__', 'x'), fc.oneof(nastyString(3), fc.constantFrom('age', 'priority', '-1', '1e9', 'INSULT'))), { maxLength: 4 })
+  .array(fc.tuple(fc.constantFrom('sort', 'reason', 'articleId', 'authorId', 'cursor', 'limit', 'q', 'status', '__proto__', 'x'), fc.oneof(nastyString(3), fc.constantFrom('age', 'priority', '-1', '1e9', 'INSULT'))), { maxLength: 4 })
   .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '?'))}`).join('&'));
 
 const requestArb = fc.record({

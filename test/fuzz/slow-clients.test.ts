@@ -67,9 +67,11 @@ it('keeps RSS bounded and /healthz answering under slow unsigned, forged and idl
   // /healthz answers while all of them are open.
   expect(await healthLatency(api.baseUrl, 10_000)).toBeLessThan(10_000);
 
-  // Unsigned: 401 and closed, none of them buffered.
+  // Unsigned: 401 and closed, none of them buffered. (A client still sending when the server closes
+  // may get a reset that discards the 401 it had not read yet, so a few may see no answer at all.)
   await until(() => unsigned.every((c) => c.closedByServer()), 'the server to close every unsigned upload');
-  expect(unsigned.filter((c) => status(c) !== '401').map((c) => c.response().split('\r\n')[0])).toEqual([]);
+  expect(unsigned.filter((c) => c.response() !== '' && status(c) !== '401').map((c) => c.response().split('\r\n')[0])).toEqual([]);
+  expect(unsigned.filter((c) => status(c) === '401').length).toBeGreaterThanOrEqual(UNSIGNED / 2);
 
   // Forged signature: at most SLOTS bodies read at once; the rest 503 + Retry-After, unread.
   await until(() => held.filter((c) => status(c) === '503').length >= FORGED - SLOTS, 'uploads beyond the cap to be refused');

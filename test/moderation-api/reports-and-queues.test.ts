@@ -3,6 +3,7 @@
  * comments at the site's threshold, reporters' weights, every queue listing, and overturns.
  */
 import request from 'supertest';
+import { DeskStatsStore } from '../../src/infra/desk-stats-store';
 import { LabelStore } from '../../src/infra/label-store';
 import { submit, submitFlagged } from '../support/comments';
 import { moderatorApi } from '../support/moderator-api';
@@ -49,6 +50,18 @@ describe('reader reports', () => {
     for (const r of ['r1', 'r2', 'r3', 'r4']) await report('rp-many', r);
     const order = await ids('queue=reported');
     expect(order.indexOf('rp-many')).toBeLessThan(order.indexOf('rp-few'));
+  });
+
+  it('raises a reported comment in the flagged queue above an equally severe one without reports', async () => {
+    await submitFlagged(service, { id: 'rp-older', body: 'you idiot!' });
+    await submitFlagged(service, { id: 'rp-newer', body: 'you idiot!' });
+    const before = await ids('queue=flagged&limit=100');
+    expect(before.indexOf('rp-older')).toBeLessThan(before.indexOf('rp-newer'));
+    await report('rp-newer', 'r9');
+    const after = await ids('queue=flagged&limit=100');
+    expect(after.indexOf('rp-newer')).toBeLessThan(after.indexOf('rp-older'));
+    const byAge = await ids('sort=age&limit=100');
+    expect(byAge.indexOf('rp-older')).toBeLessThan(byAge.indexOf('rp-newer')); // arrival order untouched
   });
 
   it('puts an approved comment back in front of a person once its reports reach the site threshold (3)', async () => {
@@ -106,5 +119,19 @@ describe('every queue', () => {
     const insult = desk.figures.overturns.find((r: { code: string }) => r.code === 'INSULT');
     expect(insult.overturned).toBeGreaterThanOrEqual(1);
     expect(desk.charts.overturns).toMatch(/^<svg[^>]*>.*INSULT/);
+  });
+});
+
+describe('desk figures', () => {
+  it('counts decisions per hour and moderator, and drops hours older than two weeks', async () => {
+    const desk = new DeskStatsStore(service.redis, service.runtime.keys);
+    const now = new Date('2026-12-01T12:30:00Z');
+    await desk.recordDecision('other', 'ann', '2026-12-01T11:10:00Z', ['INSULT'], true);
+    await desk.recordDecision('other', 'ann', '2026-12-01T11:50:00Z', ['INSULT'], false);
+    await desk.recordDecision('other', 'ann', '2026-11-01T11:00:00Z', ['SPAM'], false);
+    const figures = await desk.figures('other', now);
+    expect(figures.perHour).toEqual([{ hour: '2026-12-01T11:00Z', moderator: 'ann', decisions: 2 }]);
+    expect(figures.overturns.find((r) => r.code === 'INSULT')).toMatchObject({ decided: 2, overturned: 1, rate: 0.5 });
+    expect(await service.redis.hexists(service.runtime.keys.deskStats('other'), 'h|2026-11-01T11:00Z|ann')).toBe(0);
   });
 });

@@ -60,6 +60,12 @@ async function checkSignature(req: Request, res: Response, opts: SignatureOption
   req.caller = { kind: 'cms', scheme: result.scheme };
 }
 
+/** The signature header alone (no body needed): present, well-formed, fresh, v2 unless v1 is allowed here. */
+function checkHeader(req: Request, toleranceSeconds: number): void {
+  const pre = precheckSignature(req.get(SIGNATURE_HEADER), toleranceSeconds, v1Allowed(req));
+  if (!pre.ok) throw badSignature(pre.reason);
+}
+
 async function checkBearer(req: Request, moderators: ModeratorDirectory): Promise<void> {
   const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
   if (!token) throw unauthorized('missing bearer token');
@@ -86,11 +92,10 @@ const guard =
  * must be present, well-formed and fresh. Routes still run the full check.
  */
 export const precheckCaller = (moderators: ModeratorDirectory, toleranceSeconds: number) =>
-  guard((req) => {
-    if (req.get('authorization')) return checkBearer(req, moderators);
-    const pre = precheckSignature(req.get(SIGNATURE_HEADER), toleranceSeconds, v1Allowed(req));
-    if (!pre.ok) throw badSignature(pre.reason);
-  });
+  guard((req) => (req.get('authorization') ? checkBearer(req, moderators) : checkHeader(req, toleranceSeconds)));
+
+/** Before the body is read, for CMS-only routes: a present, well-formed, fresh signature header. */
+export const precheckSignatureHeader = (toleranceSeconds: number) => guard((req) => checkHeader(req, toleranceSeconds));
 
 /** CMS only: a valid signature over method, path and raw body, not seen before. */
 export const requireSignature = (opts: SignatureOptions) => guard((req, res) => checkSignature(req, res, opts));

@@ -98,6 +98,7 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
   const cms = reportRoute({
     sites: runtime.sites,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    slots: runtime.uploadSlots,
     signature: { toleranceSeconds: config.http.signatureToleranceSeconds, seen: runtime.seenSignatures },
     deps: { keys, comments, reports, callbacks: runtime.callbacks, publish, now: runtime.now },
   });

@@ -6,7 +6,7 @@ import { callbackJobId, type CallbackQueue } from '../../infra/queues';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { parseOr422 } from '../schemas';
 
-const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
+export const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
 
 export function deadLetterRoutes(deadLetters: DeadLetterStore, callbacks: CallbackQueue, now: () => Date, guard: RequestHandler): Router {
   const router = Router({ mergeParams: true });
