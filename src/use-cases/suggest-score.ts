@@ -1,29 +1,44 @@
 /**
- * A suggested score (Perspective's `comments:suggestscore`) kept as a label of the site for site
- * learning: a score of 0.5 or more on any attribute says the text should have been rejected, below
- * says approved. Coral sends one per moderator decision (`commentStatus` APPROVED → 0, rejected → 1).
+ * A suggested score (Perspective's `comments:suggestscore`) kept as a label for the site: a score
+ * of 0.5 or more on any attribute says the text should have been rejected, below says approved.
+ * Coral sends one per moderator decision (`commentStatus` APPROVED → 0, rejected → 1).
  */
-import type { LabelStore } from '../infra/label-store';
+import type { LabelStore, LabelledExample } from '../infra/label-store';
 import { bodyHash } from '../moderation/record';
-import { validateLabels } from '../site-learning/label-input';
-import type { SiteLabel } from '../site-learning/types';
 
 export interface SuggestedScore {
   site: string;
   text: string;
   /** Attribute → suggested summary score. */
   scores: Record<string, number>;
+  /** Who suggested it: the key's name. */
+  by: string;
   /** The caller's id of the comment, if it sent one (Coral: `clientToken` "comment:ID"). */
   commentId?: string;
+  /** Parent's text or the article, if sent as context. */
+  context?: string;
 }
 
-/** Stores the label, checked like every other label; returns it, or null when it is not a valid label. */
-export async function recordSuggestedScore(s: SuggestedScore, labels: Pick<LabelStore, 'addLabels'>, now: Date): Promise<SiteLabel | null> {
-  const item = (id: string) => ({ id, body: s.text, label: Object.values(s.scores).some((v) => v >= 0.5) ? 'rejected' : 'approved', decidedAt: now.toISOString() });
-  // Without a usable id from the caller, the text names the label: the same text suggested again replaces it.
-  let { labels: valid } = validateLabels([item(s.commentId ?? '')], 'suggestscore');
-  if (!valid.length) valid = validateLabels([item(`suggested-${bodyHash(s.text)}`)], 'suggestscore').labels;
-  if (!valid.length) return null;
-  await labels.addLabels(s.site, valid, 'suggestscore');
-  return valid[0];
+/** The one place that writes a suggested label: the export list and the site's labelled history (site learning). */
+export async function storeSuggestedLabel(labels: Pick<LabelStore, 'append'>, example: LabelledExample): Promise<void> {
+  await labels.append(example, 'suggestscore');
+}
+
+export async function recordSuggestedScore(s: SuggestedScore, labels: Pick<LabelStore, 'append'>, now: Date): Promise<LabelledExample> {
+  const hash = bodyHash(s.text);
+  const rejected = Object.values(s.scores).some((v) => v >= 0.5);
+  const example: LabelledExample = {
+    site: s.site,
+    commentId: s.commentId ?? `suggested-${hash}`,
+    bodyHash: hash,
+    body: s.text,
+    ...(s.context ? { parentBody: s.context } : {}),
+    label: rejected ? 'rejected' : 'approved',
+    moderator: `perspective-key:${s.by}`,
+    at: now.toISOString(),
+    autoScores: {},
+    autoReasons: [],
+  };
+  await storeSuggestedLabel(labels, example);
+  return example;
 }

@@ -78,10 +78,12 @@ describe('the requests Coral Talk sends', () => {
     const answer = SuggestScoreResponse.parse(await res.json());
     expect(answer.clientToken).toBe(`comment:${commentID}`);
     const labels = [];
-    for await (const l of new LabelStore(svc.redis, svc.runtime.keys).siteLabels('demo')) labels.push(l);
-    expect(labels).toEqual([{ id: commentID, body: INSULT, label: 'rejected', decidedAt: expect.any(String), source: 'suggestscore' }]);
-    // Not a moderator's decision: the moderators' export list stays empty.
-    expect(await svc.redis.llen(svc.runtime.keys.labels('demo'))).toBe(0);
+    for await (const l of new LabelStore(svc.redis, svc.runtime.keys).all('demo')) labels.push(l);
+    expect(labels).toEqual([expect.objectContaining({ site: 'demo', commentId: commentID, body: INSULT, label: 'rejected', moderator: 'perspective-key:demo' })]);
+    // …and in the site's labelled history that site learning trains on, marked as a suggestion.
+    const siteLabels = [];
+    for await (const l of new LabelStore(svc.redis, svc.runtime.keys).siteLabels('demo')) siteLabels.push(l);
+    expect(siteLabels).toEqual([expect.objectContaining({ id: commentID, body: INSULT, label: 'rejected', source: 'suggestscore' })]);
   });
 });
 
@@ -154,6 +156,6 @@ describe('request checking and errors in Google format', () => {
   it('stores no label for a site that does not keep suggested scores', async () => {
     const res = await post('suggestscore', { comment: { text: KIND }, attributeScores: { TOXICITY: { summaryScore: { value: 0 } } } }, KEYS.other);
     expect(res.status).toBe(200);
-    expect(await svc.redis.hlen(svc.runtime.keys.siteLabels('other'))).toBe(0);
+    expect(await svc.redis.llen(svc.runtime.keys.labels('other'))).toBe(0);
   });
 });

@@ -3,14 +3,14 @@
  * objects the routes use), its answers and the error codes it may give. `document.ts` turns this
  * into OpenAPI 3.1; a test checks it against the routes the app really mounts.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../../../config';
-import { LabelInputSchema } from '../../site-learning/label-input';
 import { ChangeBody, CreateBody } from '../admin';
 import { ActionBody, AuthorCommandBody, BulkBody, NoteBody, QueueQuery, ReportBody, SearchQuery } from '../moderation/schemas';
 import { checkSchema } from '../routes/check';
 import { CoralRequest, CoralResponse } from '../routes/coral/schemas';
 import { RedriveRequest } from '../routes/dead-letters';
+import { labelBatchSchema, LabelsAdded } from '../routes/labels';
 import { AnalyzeRequest, AnalyzeResponse, GoogleError, SuggestScoreRequest, SuggestScoreResponse } from '../routes/perspective-compat/schemas';
 import { createSchemas } from '../schemas';
 import type { ErrorCode } from './errors';
@@ -79,6 +79,10 @@ export function operations(config: Readonly<Config>): Operation[] {
       body: checkSchema(s), responses: { 200: { description: 'The decision now.', schema: R.CheckResult } }, errors: [...SIGNED, ...BODY],
     },
     {
+      method: 'post', path: `${site}/labels`, operationId: 'postLabels', summary: "Add past moderation decisions to the site's labelled history (site learning; all or none)", tag: 'cms', security: ['signature'],
+      body: labelBatchSchema(config.limits.batchSize), responses: { 201: { description: 'All stored.', schema: LabelsAdded } }, errors: [...SIGNED, ...BODY],
+    },
+    {
       method: 'get', path: `${site}/comments/{id}`, operationId: 'getComment', summary: 'A comment with its decision, reasons and history', tag: 'cms', security: ['signature', 'moderator'],
       responses: { 200: { description: 'The comment.', schema: R.CommentView } }, errors: [...SIGNED, 'unauthorized', 'forbidden'],
     },
@@ -135,11 +139,6 @@ export function operations(config: Readonly<Config>): Operation[] {
     {
       method: 'get', path: `${mod}/search`, operationId: 'search', summary: 'Search comments by text, author or article', tag: 'moderators', security: ['moderator'], query: inner(SearchQuery),
       responses: { 200: { description: 'Matching comments.', schema: R.SearchResult } }, errors: [...MODERATOR, 'invalid_request'],
-    },
-    {
-      method: 'post', path: `${site}/labels`, operationId: 'addLabels', summary: "A site's past decisions, for learning its standard (all or none)", tag: 'cms', security: ['signature'],
-      body: z.strictObject({ labels: z.array(LabelInputSchema).min(1).max(config.limits.batchSize) }),
-      responses: { 201: { description: 'Stored; `labels` is how many the site has now.', schema: R.LabelsAdded } }, errors: [...SIGNED, ...BODY],
     },
     {
       method: 'post', path: `${site}/comments/{id}/reports`, operationId: 'reportComment', summary: "A reader's report, forwarded by the CMS", tag: 'cms', security: ['signature'], body: ReportBody,

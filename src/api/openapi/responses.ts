@@ -53,6 +53,7 @@ export const CommentView = z
     modelVersion: z.string().nullable(),
     policyVersion: z.string().nullable(),
     provider: z.string().nullable(),
+    /** The site adapter (site learning) that took part in the decision, if any. */
     adapter: z.object({ site: z.string(), version: z.number().int(), score: z.number() }).nullable(),
     note: z.string().optional(),
     receivedAt: DateTime,
@@ -156,4 +157,3 @@ export const Account = z
   .meta({ id: 'ModeratorAccount' });
 export const AccountWithToken = Account.extend({ token: z.string().meta({ description: 'Shown once: only its SHA-256 is stored.' }) });
 export const Accounts = z.object({ items: z.array(Account) });
-export const LabelsAdded = z.object({ added: z.number().int(), labels: z.number().int() });

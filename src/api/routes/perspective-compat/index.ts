@@ -30,7 +30,7 @@ export interface PerspectiveCompatDeps {
   redis: Redis;
   redisPrefix: string;
   judge: InlineJudge;
-  labels: Pick<LabelStore, 'addLabels'>;
+  labels: Pick<LabelStore, 'append'>;
   /** Whether a site keeps suggested scores as labels. */
   storesSuggestions: (site: string) => boolean;
   now: () => Date;
@@ -86,8 +86,8 @@ export function perspectiveCompatRoutes(deps: PerspectiveCompatDeps): Router {
       scores[name] = s.summaryScore.value;
     }
     if (deps.storesSuggestions(key.site)) {
-      const commentId = /^comment:(.+)$/.exec(body.clientToken ?? '')?.[1];
-      await recordSuggestedScore({ site: key.site, text, scores, commentId }, deps.labels, deps.now());
+      const commentId = /^comment:([A-Za-z0-9._~@+=-]{1,200})$/.exec(body.clientToken ?? '')?.[1];
+      await recordSuggestedScore({ site: key.site, text, scores, by: key.name, commentId }, deps.labels, deps.now());
     }
     res.json({
       detectedLanguages: ['en'],
