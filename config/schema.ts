@@ -95,7 +95,10 @@ export const ConfigSchema = z
         attempts: z.number().int().min(1).default(10),
         /** First retry delay; doubles each attempt, with jitter (10 attempts ≈ 17 min in all). */
         backoffMs: z.number().int().min(10).default(2_000),
-        concurrency: z.number().int().min(1).default(8),
+        /** Per site and worker process: comments (or authors) whose next event is delivered at once, claimed in one batch. */
+        concurrency: z.number().int().min(1).max(1_000).default(32),
+        /** Pause of a site's dispatcher when it found less than a full batch due. */
+        pollMs: z.number().int().min(5).max(10_000).default(200),
       })
       .prefault({}),
     moderation: z

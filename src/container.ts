@@ -8,8 +8,8 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
-import { startCallbackWorker } from '../workers/callback-worker';
-import { startModerationWorker } from '../workers/moderation-worker';
+import { startCallbackDispatcher, type CallbackDispatcher } from '../workers/callback-dispatcher';
+import { recoverFailedJobs, startModerationWorker } from '../workers/moderation-worker';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
@@ -18,11 +18,14 @@ import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
-import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
+import { Outbox } from './infra/outbox';
+import { createModerationQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import type { CommentRecord, Decision } from './moderation/record';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
 
 export interface RuntimeOptions {
@@ -44,9 +47,8 @@ export class Runtime {
   /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
   readonly workerRedis: Redis;
   readonly queue: ModerationQueue;
-  readonly callbacks: CallbackQueue;
-  readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
+  private dispatcher?: CallbackDispatcher;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
@@ -83,17 +85,14 @@ export class Runtime {
     this.apiRedis = apiRedis;
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
-    const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
     this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings);
     this.apiStores = this.store(apiRedis);
     this.moderators = new ModeratorDirectory(config.moderators);
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.queue.getJobCounts(),
-        callbacks: await this.callbacks.queue.getJobCounts(),
       }),
+      outboxCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.outbox.pending(s.id)] as const))),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
     });
@@ -101,7 +100,12 @@ export class Runtime {
   }
 
   private store(redis: Redis) {
-    return { comments: new CommentStore(redis, this.keys), articles: new ArticleStore(redis, this.keys), deadLetters: new DeadLetterStore(redis, this.keys) };
+    return {
+      comments: new CommentStore(redis, this.keys),
+      articles: new ArticleStore(redis, this.keys),
+      deadLetters: new DeadLetterStore(redis, this.keys),
+      outbox: new Outbox(redis, this.keys, this.now),
+    };
   }
 
   /** Redis answers and the queue is usable. */
@@ -111,7 +115,7 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters } = this.apiStores;
+    const { comments, articles, deadLetters, outbox } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
@@ -120,7 +124,7 @@ export class Runtime {
       deadLetters,
       sites: this.sites,
       queue: this.queue,
-      callbacks: this.callbacks,
+      outbox,
       moderators: this.moderators,
       metrics: this.metrics,
       ready: () => this.ready(),
@@ -129,56 +133,62 @@ export class Runtime {
     });
   }
 
-  /** Starts the moderation and callback workers on the patient connection. */
+  /** Starts the moderation worker and the callback dispatcher on the patient connection. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, deadLetters } = this.store(this.workerRedis);
+    const { comments, articles, outbox } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
+    const moderationDeps = {
+      keys: this.keys,
+      comments,
+      articles,
+      threadSize: config.worker.threadSize,
+      repeatWindowSeconds: config.worker.repeatWindowSeconds,
+      now: this.now,
+      publish,
+      judge: (site: string, comment: CommentInput, context: ModerationContext) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
+      onDecision: (site: string, decision: Decision, record: CommentRecord) => {
+        this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
+        this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+      },
+    };
+    const workerLogger = logger.child({ component: 'moderation-worker' });
     const moderation = startModerationWorker({
       connection: this.workerRedis,
       keys: this.keys,
       concurrency: config.worker.concurrency,
       lockDurationMs: config.worker.lockDurationMs,
       stalledIntervalMs: config.worker.stalledIntervalMs,
-      logger: logger.child({ component: 'moderation-worker' }),
+      logger: workerLogger,
       metrics: this.metrics,
-      deps: {
-        keys: this.keys,
-        comments,
-        articles,
-        callbacks: this.workerCallbacks,
-        threadSize: config.worker.threadSize,
-        repeatWindowSeconds: config.worker.repeatWindowSeconds,
-        now: this.now,
-        publish,
-        judge: (site, comment, context) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
-        onDecision: (site, decision, record) => {
-          this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
-          this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
-        },
-      },
+      deps: moderationDeps,
     });
-    const callbacks = startCallbackWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.callbacks.concurrency,
-      timeoutMs: config.callbacks.timeoutMs,
+    // Comments of jobs that failed for good while no worker could flag them (it died first).
+    recoverFailedJobs(this.queue.queue, { deps: moderationDeps, logger: workerLogger, metrics: this.metrics }).catch((err: Error) =>
+      workerLogger.error({ err: err.message }, 'could not look for failed moderation jobs at start-up'),
+    );
+    this.dispatcher = startCallbackDispatcher({
+      outbox,
       sites: this.sites,
-      deadLetters,
-      logger: logger.child({ component: 'callback-worker' }),
+      batchSize: config.callbacks.concurrency,
+      timeoutMs: config.callbacks.timeoutMs,
+      attempts: config.callbacks.attempts,
+      backoffMs: config.callbacks.backoffMs,
+      pollMs: config.callbacks.pollMs,
+      logger: logger.child({ component: 'callback-dispatcher' }),
       metrics: this.metrics,
       now: this.now,
     });
-    this.workers.push(moderation, callbacks);
-    return [moderation, callbacks];
+    this.workers.push(moderation);
+    return [moderation];
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([this.queue.close(), this.callbacks.close(), this.workerCallbacks.close()]);
+    await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close()]);
+    await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }
 }

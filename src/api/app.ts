@@ -11,7 +11,8 @@ import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { DeadLetterStore } from '../infra/dead-letter-store';
 import type { Metrics } from '../infra/metrics';
-import type { CallbackQueue, ModerationQueue } from '../infra/queues';
+import type { Outbox } from '../infra/outbox';
+import type { ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
 import { requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
@@ -31,7 +32,8 @@ export interface ApiDeps {
   comments: CommentStore;
   articles: ArticleStore;
   queue: ModerationQueue;
-  callbacks: CallbackQueue;
+  /** CMS events waiting for delivery (re-drive of dead letters, erasure). */
+  outbox: Outbox;
   deadLetters: DeadLetterStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
@@ -102,7 +104,7 @@ export function createApp(deps: ApiDeps): Express {
   siteApi.use(resolveSite(deps.sites), rawBody(config.http.bodyLimitBytes));
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
-  siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
+  siteApi.use(deadLetterRoutes(deps.deadLetters, deps.outbox, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
   for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
 import type { Keys } from './keys';
+import { commentSubject, eventBody, OUTBOX_PUSH_LUA, type OutboxEvent } from './outbox';
 
 /** Outcome of receiving a comment delivery. */
 export type IngestOutcome = 'created' | 'duplicate' | 'edited';
@@ -37,8 +38,10 @@ redis.call('RPUSH', KEYS[2], ARGV[6])
 return {'edited', 'queued'}
 `;
 
-// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso
-const APPLY = `
+// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences.
+// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
+//       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
+const APPLY = `${OUTBOX_PUSH_LUA}
 local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
 if not cur[1] then return {'missing', ''} end
 if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end
@@ -59,7 +62,8 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('LPUSH', KEYS[3], ARGV[6])
 redis.call('LTRIM', KEYS[3], 0, 49)
 redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
-return {'applied', cur[4]}
+local seq = outbox_push(KEYS[5], KEYS[6], KEYS[7], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+return {'applied', cur[4], seq}
 `;
 
 /** A sorted-set key and the member's score in it, for the flagged queue's indexes. */
@@ -75,6 +79,10 @@ export interface ApplyDecisionInput {
   authorId: string;
   /** Indexes the comment belongs to after this decision (empty unless flagged). */
   indexes: IndexEntry[];
+  /** The CMS event reporting this decision, written to the outbox with it. */
+  event: OutboxEvent['body'];
+  /** Its event id (fresh per write). */
+  eventId: string;
 }
 
 export class CommentStore {
@@ -105,16 +113,23 @@ export class CommentStore {
     return { outcome, status };
   }
 
-  /** Applies a decision atomically with its history entry, author history and queue indexes. */
-  async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string }> {
+  /**
+   * Applies a decision atomically with its history entry, author history, queue indexes and the
+   * CMS event in the outbox (`sequence` is the event's number among this comment's events).
+   */
+  async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string; sequence?: number }> {
     const { site, commentId, decision } = input;
-    const [outcome, previous] = (await this.redis.eval(
+    const subject = commentSubject(commentId);
+    const [outcome, previous, sequence] = (await this.redis.eval(
       APPLY,
-      4,
+      7,
       this.keys.comment(site, commentId),
       this.keys.history(site, commentId),
       this.keys.authorDecisions(site, input.authorId),
       this.keys.stats(site),
+      this.keys.outbox(site, subject),
+      this.keys.outboxDue(site),
+      this.keys.eventSequences(site),
       input.mode,
       decision.bodyHash,
       JSON.stringify(decision),
@@ -124,8 +139,12 @@ export class CommentStore {
       JSON.stringify(input.indexes),
       commentId,
       decision.decidedAt,
-    )) as [ApplyOutcome, string];
-    return { outcome, previous };
+      subject,
+      input.eventId,
+      eventBody(input.event),
+      String(Date.parse(decision.decidedAt)),
+    )) as [ApplyOutcome, string, number | undefined];
+    return { outcome, previous, sequence };
   }
 
   async get(site: string, id: string): Promise<CommentRecord | null> {

@@ -30,6 +30,16 @@ export function createKeys(prefix: string) {
     flaggedByAuthor: (s: string, authorId: string) => `${site(s)}:q:u:${authorId}`,
     /** Hash: callback id → JSON of a callback that exhausted its retries. */
     deadLetters: (s: string) => `${site(s)}:dlq`,
+    /** List of pending events (JSON, oldest first) of one subject (`c:ID` comment, `u:ID` author): the outbox. */
+    outbox: (s: string, subject: string) => `${site(s)}:ob:${subject}`,
+    /** Sorted set of subjects with pending events, scored by when the dispatcher may next take them (ms). */
+    outboxDue: (s: string) => `${site(s)}:obq`,
+    /** Hash: subject → delivery attempts started on its oldest pending event. */
+    outboxAttempts: (s: string) => `${site(s)}:oba`,
+    /** Hash: subject → sequence number of its last event (per-comment ordering for the CMS). */
+    eventSequences: (s: string) => `${site(s)}:seq`,
+    /** List of JSON audit entries of erasures (what was erased, when, by whom; no personal data). */
+    erasures: (s: string) => `${site(s)}:erasures`,
     /** Hash of counters: decisions by status (survives restarts; read by /metrics). */
     stats: (s: string) => `${site(s)}:stats`,
     /** Pub/sub channel for live updates (decisions, moderator actions). */
@@ -38,8 +48,7 @@ export function createKeys(prefix: string) {
     claim: (s: string, id: string) => `${site(s)}:c:${id}:claim`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
-    /** Queue names (BullMQ adds its own suffixes under the prefix). */
+    /** Queue name (BullMQ adds its own suffixes under the prefix). */
     moderationQueue: 'moderation',
-    callbackQueue: 'callbacks',
   };
 }

@@ -1,7 +1,7 @@
 /**
- * BullMQ queues: `moderation` (one job per comment version) and `callbacks` (one per decision
- * delivered to the CMS). Job ids are derived from their content, so repeated deliveries of the
- * same comment make one job.
+ * The BullMQ `moderation` queue: one job per comment version. Job ids are derived from their
+ * content, so repeated deliveries of the same comment make one job. (Callbacks to the CMS go
+ * through the outbox, `outbox.ts`.)
  */
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions } from 'bullmq';
@@ -13,27 +13,10 @@ export interface ModerationJobData {
   bodyHash: string;
 }
 
-/** The body POSTed to a site's callback URL. */
-export interface CallbackPayload {
-  type: 'comment.moderated';
-  site: string;
-  comment: { id: string; articleId: string };
-  status: string;
-  reasons: Array<{ code: string; score: number; message: string }>;
-  decidedBy: string;
-  decidedAt: string;
-}
-
-export interface CallbackJobData {
-  site: string;
-  payload: CallbackPayload;
-}
-
 const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
 
 /** Deterministic job id: site + comment id + body hash (BullMQ ids may not contain ':'). */
 export const moderationJobId = (d: ModerationJobData) => `m-${digest(d.site, d.commentId, d.bodyHash)}`;
-export const callbackJobId = (p: CallbackPayload) => `cb-${digest(p.site, p.comment.id, p.decidedAt, p.status, p.decidedBy)}`;
 
 export interface QueueSettings {
   attempts: number;
@@ -69,12 +52,7 @@ export class JobQueue<T> {
 }
 
 export type ModerationQueue = JobQueue<ModerationJobData>;
-export type CallbackQueue = JobQueue<CallbackJobData>;
 
 export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): ModerationQueue {
   return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys.prefix, settings);
-}
-
-export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings): CallbackQueue {
-  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys.prefix, settings);
 }

@@ -2,7 +2,8 @@
  * A moderator decides a comment: approve, reject (with a reason code) or escalate to a senior
  * colleague. The decision is stored like an automatic one (atomically, with history, author record
  * and queue indexes) but marked as a moderator's, so later automatic runs never overturn it; the CMS
- * gets the same signed callback; other moderators see it live; approvals and rejections are kept as
+ * gets the same signed callback (its outbox event is part of that write); other moderators see it
+ * live; approvals and rejections are kept as
  * labelled examples for retraining.
  */
 import { AppError, notFound } from '../errors';
@@ -11,11 +12,9 @@ import type { ClaimStore } from '../infra/claim-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import type { LabelStore } from '../infra/label-store';
-import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
 import { decisionWrite } from './decision-write';
-import { callbackPayload } from './moderate-comment';
 import { currentDecision } from './moderator-view';
 
 export type ModeratorAction = 'approve' | 'reject' | 'escalate';
@@ -39,7 +38,6 @@ export interface ModeratorDecideDeps {
   articles: ArticleStore;
   claims: ClaimStore;
   labels: LabelStore;
-  callbacks: CallbackQueue;
   publish: (site: string, event: Record<string, unknown>) => Promise<void>;
   now: () => Date;
 }
@@ -85,8 +83,6 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     if (applied.outcome === 'missing') throw notFound(`comment "${commentId}"`);
     if (applied.outcome !== 'applied') throw new AppError('stale', 409, 'the comment was edited since it was loaded; reload it and decide again');
 
-    const payload = callbackPayload(site, record.comment, decision);
-    await deps.callbacks.add({ site, payload }, callbackJobId(payload));
     if (action !== 'escalate') {
       const article = await deps.articles.get(site, record.comment.articleId);
       await deps.labels.append({

@@ -57,7 +57,7 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
     articles,
     claims,
     queue: { comments, articles, claims, queue: new ModerationQueueStore(redis, keys) },
-    decide: { keys, comments, articles, claims, labels: new LabelStore(redis, keys), callbacks: runtime.callbacks, publish: createPublisher(redis, keys), now: runtime.now },
+    decide: { keys, comments, articles, claims, labels: new LabelStore(redis, keys), publish: createPublisher(redis, keys), now: runtime.now },
     tickets: new StreamTickets(redis, keys, opts.ticketTtlMs ?? config.moderation.ticketTtlMs),
     hub,
     logger: opts.logger,
