@@ -16,6 +16,10 @@ export const SiteSchema = z.object({
   callbackUrl: z.url().optional(),
   /** Per-site policy overrides, merged over the global policy. */
   policy: PolicySchema.partial().default({}),
+  /** Days a decided (approved/rejected) comment and its history are kept; overrides `retention.decidedDays`. 0 keeps them. */
+  retentionDays: z.number().min(0).optional(),
+  /** Keep labelled examples of erased comments, anonymised (no comment id, moderator or parent text), for retraining. */
+  anonymisedLabels: z.boolean().default(false),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
 });
@@ -99,6 +103,14 @@ export const ConfigSchema = z
         concurrency: z.number().int().min(1).max(1_000).default(32),
         /** Pause of a site's dispatcher when it found less than a full batch due. */
         pollMs: z.number().int().min(5).max(10_000).default(200),
+      })
+      .prefault({}),
+    retention: z
+      .object({
+        /** Days a decided (approved/rejected) comment and its history are kept before the sweep erases them; 0 keeps them for ever. */
+        decidedDays: z.number().min(0).default(0),
+        /** How often each worker process looks for comments past their retention. */
+        sweepIntervalMs: z.number().int().min(1_000).default(60_000),
       })
       .prefault({}),
     moderation: z

@@ -10,6 +10,8 @@ import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackDispatcher, type CallbackDispatcher } from '../workers/callback-dispatcher';
 import { recoverFailedJobs, startModerationWorker } from '../workers/moderation-worker';
+import { startRetentionSweeper } from '../workers/retention-sweeper';
+import type { EraseDeps } from './use-cases/erase';
 import { createApp } from './api/app';
 import { loadLocalClassifier } from './classifier/local-classifier';
 import { ArticleStore } from './infra/article-store';
@@ -18,6 +20,7 @@ import { DeadLetterStore } from './infra/dead-letter-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
+import { ErasureStore } from './infra/erasure-store';
 import { Outbox } from './infra/outbox';
 import { createModerationQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
@@ -49,6 +52,7 @@ export class Runtime {
   readonly queue: ModerationQueue;
   private readonly workers: Worker[] = [];
   private dispatcher?: CallbackDispatcher;
+  private retention?: { close(): void };
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
@@ -105,6 +109,7 @@ export class Runtime {
       articles: new ArticleStore(redis, this.keys),
       deadLetters: new DeadLetterStore(redis, this.keys),
       outbox: new Outbox(redis, this.keys, this.now),
+      erasures: new ErasureStore(redis, this.keys),
     };
   }
 
@@ -115,7 +120,7 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters, outbox } = this.apiStores;
+    const { comments, articles, deadLetters, outbox, erasures } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
@@ -125,6 +130,7 @@ export class Runtime {
       sites: this.sites,
       queue: this.queue,
       outbox,
+      erasure: this.eraseDeps(erasures),
       moderators: this.moderators,
       metrics: this.metrics,
       ready: () => this.ready(),
@@ -133,10 +139,14 @@ export class Runtime {
     });
   }
 
-  /** Starts the moderation worker and the callback dispatcher on the patient connection. */
+  private eraseDeps(erasures: ErasureStore): EraseDeps {
+    return { erasures, now: this.now, anonymisedLabels: (site) => this.sites.get(site)?.anonymisedLabels === true };
+  }
+
+  /** Starts the moderation worker, the callback dispatcher and the retention sweep on the patient connection. */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, outbox } = this.store(this.workerRedis);
+    const { comments, articles, outbox, erasures } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
@@ -181,12 +191,20 @@ export class Runtime {
       metrics: this.metrics,
       now: this.now,
     });
+    this.retention = startRetentionSweeper({
+      sites: this.sites,
+      defaultDays: config.retention.decidedDays,
+      intervalMs: config.retention.sweepIntervalMs,
+      deps: this.eraseDeps(erasures),
+      logger: logger.child({ component: 'retention' }),
+    });
     this.workers.push(moderation);
     return [moderation];
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
+    this.retention?.close();
     await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close()]);
     await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);

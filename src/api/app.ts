@@ -20,6 +20,8 @@ import { rawBody } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { erasureRoutes } from './routes/erasure';
+import type { EraseDeps } from '../use-cases/erase';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
 import { createSchemas } from './schemas';
@@ -32,8 +34,10 @@ export interface ApiDeps {
   comments: CommentStore;
   articles: ArticleStore;
   queue: ModerationQueue;
-  /** CMS events waiting for delivery (re-drive of dead letters, erasure). */
+  /** CMS events waiting for delivery (re-drive of dead letters). */
   outbox: Outbox;
+  /** Erasure of comments and authors. */
+  erasure: EraseDeps;
   deadLetters: DeadLetterStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
@@ -105,6 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.outbox, signedOrModerator));
+  siteApi.use(erasureRoutes(deps.erasure, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
   for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);

@@ -22,15 +22,45 @@ export type ApplyOutcome =
   | 'duplicate'
   | 'missing';
 
+// KEYS: comment, history, thread of the comment's article, the author's comment ids.
+// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, articleId,
+//       thread key and flagged-by-article key split around the article id (to find the old article's).
 const INGEST = `
-local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx')
+local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
 if not cur[1] then
   redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
   redis.call('RPUSH', KEYS[2], ARGV[5])
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
+  redis.call('SADD', KEYS[4], ARGV[7])
   return {'created', 'queued'}
 end
-if cur[1] == ARGV[2] then return {'duplicate', cur[2]} end
+-- An edit may move the comment to another article: it leaves the old thread for the new one.
+local old = cjson.decode(cur[4]).articleId
+local moved = old ~= ARGV[8]
+if moved then
+  local oldThread = ARGV[9] .. old .. ARGV[10]
+  local score = redis.call('ZSCORE', oldThread, ARGV[7]) or ARGV[4]
+  redis.call('ZREM', oldThread, ARGV[7])
+  redis.call('ZADD', KEYS[3], score, ARGV[7])
+end
+if cur[1] == ARGV[2] then
+  if not moved then return {'duplicate', cur[2]} end
+  -- Same text under another article: same decision, indexes follow the article.
+  if cur[3] then
+    local ks = cjson.decode(cur[3])
+    for i, k in ipairs(ks) do
+      if k == ARGV[11] .. old .. ARGV[12] then
+        local sc = redis.call('ZSCORE', k, ARGV[7])
+        redis.call('ZREM', k, ARGV[7])
+        ks[i] = ARGV[11] .. ARGV[8] .. ARGV[12]
+        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
+      end
+    end
+    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
+  end
+  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
+  return {'duplicate', cur[2]}
+end
 if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
 redis.call('HDEL', KEYS[1], 'qidx')
 redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
@@ -38,7 +68,10 @@ redis.call('RPUSH', KEYS[2], ARGV[6])
 return {'edited', 'queued'}
 `;
 
-// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences.
+/** A key function's output split around one argument, so a script can build the key for another value. */
+const around = (key: (x: string) => string): [string, string] => key('\u0001').split('\u0001') as [string, string];
+
+// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences, decided-by-time (retention).
 // ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
 //       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
 const APPLY = `${OUTBOX_PUSH_LUA}
@@ -62,6 +95,7 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('LPUSH', KEYS[3], ARGV[6])
 redis.call('LTRIM', KEYS[3], 0, 49)
 redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
+if ARGV[4] == 'approved' or ARGV[4] == 'rejected' then redis.call('ZADD', KEYS[8], ARGV[13], ARGV[8]) else redis.call('ZREM', KEYS[8], ARGV[8]) end
 local seq = outbox_push(KEYS[5], KEYS[6], KEYS[7], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
 return {'applied', cur[4], seq}
 `;
@@ -98,10 +132,11 @@ export class CommentStore {
     const edited: HistoryEntry = { at, event: 'edited', by: 'cms', to: 'queued', bodyHash: hash };
     const [outcome, status] = (await this.redis.eval(
       INGEST,
-      3,
+      4,
       this.keys.comment(site, comment.id),
       this.keys.history(site, comment.id),
       this.keys.articleComments(site, comment.articleId),
+      this.keys.authorComments(site, comment.author.id),
       JSON.stringify(comment),
       hash,
       at,
@@ -109,6 +144,9 @@ export class CommentStore {
       JSON.stringify(received),
       JSON.stringify(edited),
       comment.id,
+      comment.articleId,
+      ...around((a) => this.keys.articleComments(site, a)),
+      ...around((a) => this.keys.flaggedByArticle(site, a)),
     )) as [IngestOutcome, CommentStatus];
     return { outcome, status };
   }
@@ -122,7 +160,7 @@ export class CommentStore {
     const subject = commentSubject(commentId);
     const [outcome, previous, sequence] = (await this.redis.eval(
       APPLY,
-      7,
+      8,
       this.keys.comment(site, commentId),
       this.keys.history(site, commentId),
       this.keys.authorDecisions(site, input.authorId),
@@ -130,6 +168,7 @@ export class CommentStore {
       this.keys.outbox(site, subject),
       this.keys.outboxDue(site),
       this.keys.eventSequences(site),
+      this.keys.decidedByTime(site),
       input.mode,
       decision.bodyHash,
       JSON.stringify(decision),

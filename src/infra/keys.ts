@@ -17,6 +17,10 @@ export function createKeys(prefix: string) {
     article: (s: string, id: string) => `${site(s)}:a:${id}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${id}:c`,
+    /** Set of the ids of an author's comments (erasure of an author). */
+    authorComments: (s: string, authorId: string) => `${site(s)}:u:${authorId}:c`,
+    /** Sorted set of decided (approved/rejected) comment ids by decision time, for retention. */
+    decidedByTime: (s: string) => `${site(s)}:ret`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
     authorDecisions: (s: string, authorId: string) => `${site(s)}:u:${authorId}:d`,
     /** Set of comment ids that posted the same normalised text (expires). */
