@@ -15,8 +15,8 @@ import defaults from './default.json';
 export type { Config, SiteConfig, ModeratorConfig } from './schema';
 
 /** Secrets and tokens of the embedded defaults: refused when `NODE_ENV=production`. */
-export const DEFAULT_SECRETS = ['demo-secret'];
-export const DEFAULT_TOKENS = ['demo-moderator'];
+export const DEFAULT_SECRETS = ['demo-secret', 'demo-coral-secret'];
+export const DEFAULT_TOKENS = ['demo-moderator', 'demo-perspective-key'];
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class ConfigError extends Error {
@@ -26,17 +26,29 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → config path. Numbers and booleans are parsed. */
-const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
+export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['NODE_ENV', ['env'], 'string'],
   ['LOG_LEVEL', ['logLevel'], 'string'],
   ['PORT', ['http', 'port'], 'number'],
   ['HOST', ['http', 'host'], 'string'],
   ['BODY_LIMIT_BYTES', ['http', 'bodyLimitBytes'], 'number'],
   ['TRUST_PROXY', ['http', 'trustProxy'], 'boolean'],
+  ['BATCH_BODY_LIMIT_BYTES', ['http', 'batchBodyLimitBytes'], 'number'],
+  ['HTTP_MAX_UPLOADS', ['http', 'maxConcurrentUploads'], 'number'],
+  ['HTTP_HEADERS_TIMEOUT_MS', ['http', 'headersTimeoutMs'], 'number'],
+  ['HTTP_REQUEST_TIMEOUT_MS', ['http', 'requestTimeoutMs'], 'number'],
+  ['HTTP_KEEP_ALIVE_TIMEOUT_MS', ['http', 'keepAliveTimeoutMs'], 'number'],
+  ['HTTP_MAX_REQUESTS_PER_SOCKET', ['http', 'maxRequestsPerSocket'], 'number'],
+  ['HTTP_MAX_CONNECTIONS', ['http', 'maxConnections'], 'number'],
+  ['METRICS_TOKEN', ['metrics', 'token'], 'string'],
+  ['ADMIN_TOKEN_SHA256', ['admin', 'tokenSha256'], 'string'],
   ['COMMENT_MAX_CHARS', ['limits', 'commentChars'], 'number'],
   ['REDIS_URL', ['redis', 'url'], 'string'],
   ['REDIS_PREFIX', ['redis', 'prefix'], 'string'],
   ['REDIS_START_LOCAL', ['redis', 'startLocal'], 'boolean'],
+  ['REDIS_CLUSTER_NODES', ['redis', 'clusterNodes'], 'string'],
+  ['REDIS_QUEUE_SHARDS', ['redis', 'queueShards'], 'number'],
+  ['API_PROCESSES', ['http', 'processes'], 'number'],
   ['WORKER_CONCURRENCY', ['worker', 'concurrency'], 'number'],
   ['WORKER_METRICS_PORT', ['worker', 'metricsPort'], 'number'],
   ['CALLBACK_TIMEOUT_MS', ['callbacks', 'timeoutMs'], 'number'],
@@ -46,6 +58,11 @@ const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['CALLBACK_POLL_MS', ['callbacks', 'pollMs'], 'number'],
   ['RETENTION_DECIDED_DAYS', ['retention', 'decidedDays'], 'number'],
   ['RETENTION_SWEEP_INTERVAL_MS', ['retention', 'sweepIntervalMs'], 'number'],
+  ['SITE_LEARNING_ENABLED', ['siteLearning', 'enabled'], 'boolean'],
+  ['SITE_LEARNING_MIN_LABELS', ['siteLearning', 'minLabels'], 'number'],
+  ['SITE_LEARNING_MIN_NEW_LABELS', ['siteLearning', 'minNewLabels'], 'number'],
+  ['SITE_LEARNING_RETRAIN_EVERY_MS', ['siteLearning', 'retrainEveryMs'], 'number'],
+  ['SITE_LEARNING_ADAPTER_CACHE_MS', ['siteLearning', 'adapterCacheMs'], 'number'],
   ['PERSPECTIVE_ENDPOINT', ['perspective', 'endpoint'], 'string'],
   ['PERSPECTIVE_RPS', ['perspective', 'requestsPerSecond'], 'number'],
   ['PERSPECTIVE_TIMEOUT_MS', ['perspective', 'timeoutMs'], 'number'],
@@ -151,6 +168,12 @@ export function assertNoDefaultSecrets(config: Config): void {
     site.webhookSecrets.forEach((s, i) => {
       if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].webhookSecrets[${i}] is the default secret`);
     });
+    site.coral.signingSecrets.forEach((s, i) => {
+      if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].coral.signingSecrets[${i}] is the default secret`);
+    });
+    site.perspectiveKeys.forEach((k, i) => {
+      if (defaultHashes.has(k.keySha256)) problems.push(`sites[${site.id}].perspectiveKeys[${i}] (${k.name}) is the default key`);
+    });
   }
   config.moderators.forEach((m, i) => {
     if (defaultHashes.has(m.tokenSha256)) problems.push(`moderators[${i}] (${m.name}) uses the default token`);
@@ -158,7 +181,7 @@ export function assertNoDefaultSecrets(config: Config): void {
   if (problems.length) {
     throw new ConfigError(
       `refusing to start with NODE_ENV=production while default secrets are in use:\n  ${problems.join('\n  ')}\n` +
-        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md).',
+        'Set CONFIG_FILE to a config with your own sites, secrets and moderator token hashes (see docs/configuration.md, "Production refusals").',
     );
   }
 }

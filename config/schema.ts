@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PolicySchema } from './policy-schema';
 import { PerspectiveSiteSchema, PerspectiveSchema } from './perspective-schema';
+import { DropinSiteFields } from './dropin-schema';
 
 export const SiteSchema = z.object({
   /** Stable id used in URLs (`/v1/sites/:site`) and Redis keys. */
@@ -20,8 +21,14 @@ export const SiteSchema = z.object({
   retentionDays: z.number().min(0).optional(),
   /** Keep labelled examples of erased comments, anonymised (no comment id, moderator or parent text), for retraining. */
   anonymisedLabels: z.boolean().default(false),
+  /**
+   * Weighted reader reports (a new reporter counts 1, one whose reports moderators keep dismissing
+   * less) that put an approved comment back in front of a moderator.
+   */
+  reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
+  ...DropinSiteFields,
 });
 export type SiteConfig = z.infer<typeof SiteSchema>;
 
@@ -32,8 +39,13 @@ export const ModeratorSchema = z.object({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'tokenSha256: 64 lowercase hex characters'),
   /** Sites this token may see and act on. */
   sites: z.array(z.string()).min(1),
+  /** `senior` may also decide escalated comments. Configured moderators are senior unless set otherwise. */
+  role: z.enum(['moderator', 'senior']).default('senior'),
 });
 export type ModeratorConfig = z.infer<typeof ModeratorSchema>;
+
+/** SHA-256 of `demo-admin`, the embedded default admin token (refused by the admin API in production). */
+export const DEFAULT_ADMIN_TOKEN_SHA256 = 'cce7a2cf1ae045989cfc914fb95a41526f167a838b3c7d33745143614abace7c';
 
 export const ConfigSchema = z
   .object({
@@ -43,12 +55,40 @@ export const ConfigSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().default('0.0.0.0'),
-        /** Largest request body accepted, in bytes (batch requests included). */
-        bodyLimitBytes: z.number().int().positive().default(2_000_000),
+        /**
+         * Largest request body accepted, in bytes, on every route but the batch: fits one comment
+         * (20,000 characters) with its article context (200,000 characters) in UTF-8.
+         */
+        bodyLimitBytes: z.number().int().positive().default(1_000_000),
+        /** Largest body of `POST …/comments/batch`, in bytes. */
+        batchBodyLimitBytes: z.number().int().positive().default(2_000_000),
+        /** Request bodies read at once (all routes); more are answered 503 + Retry-After unread. */
+        maxConcurrentUploads: z.number().int().min(1).default(32),
+        /** Time a client has to send the request headers (Node `server.headersTimeout`). */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        /** Time a client has to send the whole request, body included (Node `server.requestTimeout`). */
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Idle time before a kept-alive connection is closed (Node `server.keepAliveTimeout`). */
+        keepAliveTimeoutMs: z.number().int().min(0).default(5_000),
+        /** Requests served on one kept-alive connection before it is closed (0: no limit). */
+        maxRequestsPerSocket: z.number().int().min(0).default(1_000),
+        /** Open connections at once; further ones are dropped by the server (Node `server.maxConnections`). */
+        maxConnections: z.number().int().min(1).default(1_024),
         /** Seconds a signature's timestamp may differ from now. */
         signatureToleranceSeconds: z.number().int().positive().default(300),
+        /** API processes (a Node cluster sharing the port) when the role is `api`; 0 means one per core. */
+        processes: z.number().int().min(0).max(64).default(1),
         /** Whether to trust X-Forwarded-* from a proxy in front of the API. */
         trustProxy: z.boolean().default(false),
+      })
+      .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * Bearer token required on /metrics (API and worker ports). Secret. Unset: /metrics is served
+         * to loopback peers only, and to nobody in production.
+         */
+        token: z.string().min(16, 'metrics.token needs at least 16 characters').optional(),
       })
       .prefault({}),
     limits: z
@@ -65,15 +105,19 @@ export const ConfigSchema = z
     redis: z
       .object({
         url: z.string().default('redis://127.0.0.1:6379'),
-        /** Prefix of every key and queue; braces make it a Redis Cluster hash tag. */
-        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('{cm}'),
+        /** Prefix of every key and queue. Braces are ignored: keys carry per-site hash tags (`cm:{site}:…`, see src/infra/keys.ts). */
+        prefix: z.string().regex(/^[A-Za-z0-9{}_.-]+$/).default('cm'),
+        /** Redis Cluster seed nodes, `host:port,host:port` (empty: a single Redis at `url`; a `redis+cluster://h:p,h:p` url works too). */
+        clusterNodes: z.string().default(''),
+        /** BullMQ queues are split into this many shards (own hash tags), so on a cluster they spread over the masters. */
+        queueShards: z.number().int().min(1).max(1024).default(1),
         /** Start a private redis-server for local use when nothing answers (never in production). */
         startLocal: z.boolean().default(true),
       })
       .prefault({}),
     worker: z
       .object({
-        concurrency: z.number().int().min(1).max(256).default(4),
+        concurrency: z.number().int().min(1).max(256).default(32),
         /** Attempts for a moderation job that fails transiently. */
         attempts: z.number().int().min(1).default(8),
         backoffMs: z.number().int().min(10).default(1_000),
@@ -123,11 +167,44 @@ export const ConfigSchema = z
         heartbeatMs: z.number().int().min(1_000).default(15_000),
       })
       .prefault({}),
+    /** Site learning: each site's adapter trained from its moderation history (docs/site-learning.md). */
+    siteLearning: z
+      .object({
+        /** Run the retraining job in the worker role. */
+        enabled: z.boolean().default(true),
+        /** Fewer labels than this: the site keeps the general model. */
+        minLabels: z.number().int().min(10).default(200),
+        /** Labels added since the last training before the job retrains. */
+        minNewLabels: z.number().int().min(1).default(100),
+        /** How often the job looks for sites to retrain. */
+        retrainEveryMs: z.number().int().min(1_000).default(3_600_000),
+        /** How long a worker uses an adapter before checking for a newer version. */
+        adapterCacheMs: z.number().int().min(0).default(5_000),
+        /** Precision the flag and reject thresholds must reach on the site's labels (cross-validated). */
+        targetPrecision: z.object({ flag: z.number().min(0.5).max(1).default(0.8), reject: z.number().min(0.5).max(1).default(0.95) }).prefault({}),
+        /** Hashed word features of the site's vocabulary (a power of two; 0: scores and length only). */
+        wordBuckets: z.number().int().min(0).max(1 << 20).refine((n) => (n & (n - 1)) === 0, 'must be 0 or a power of two').default(4096),
+        /** Cross-validation folds (split by article). */
+        folds: z.number().int().min(2).max(20).default(5),
+      })
+      .prefault({}),
     /** Global policy; sites override parts of it. */
     policy: PolicySchema.prefault({}),
     perspective: PerspectiveSchema.prefault({}),
     sites: z.array(SiteSchema).min(1),
     moderators: z.array(ModeratorSchema).default([]),
+    admin: z
+      .object({
+        /**
+         * SHA-256 (hex) of the admin token for `/v1/admin/…` (moderator accounts). The default is the
+         * hash of `demo-admin`, which the admin API refuses when `env` is production. Secret.
+         */
+        tokenSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'admin.tokenSha256: 64 lowercase hex characters')
+          .default(DEFAULT_ADMIN_TOKEN_SHA256),
+      })
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();
@@ -135,6 +212,13 @@ export const ConfigSchema = z
       if (ids.has(site.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${site.id}"` });
       ids.add(site.id);
     });
+    const keyHashes = new Set<string>();
+    cfg.sites.forEach((site, i) =>
+      site.perspectiveKeys.forEach((k, j) => {
+        if (keyHashes.has(k.keySha256)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'perspectiveKeys', j, 'keySha256'], message: 'a Perspective-compatible key may belong to one site only' });
+        keyHashes.add(k.keySha256);
+      }),
+    );
     cfg.moderators.forEach((mod, i) => {
       mod.sites.forEach((s, j) => {
         if (!ids.has(s)) ctx.addIssue({ code: 'custom', path: ['moderators', i, 'sites', j], message: `unknown site "${s}"` });

@@ -7,8 +7,8 @@
 import { loadConfig } from '../config';
 import { createKeys, type Keys } from '../src/infra/keys';
 import { LabelStore } from '../src/infra/label-store';
-import { createRedis, waitForReady } from '../src/infra/redis';
-import type { Redis } from 'ioredis';
+import { createRedis, waitForReady, type RedisClient as Redis } from '../src/infra/redis';
+import { siteFlag } from '../src/cli/args';
 
 export interface ExportOptions {
   redis: Redis;
@@ -40,18 +40,11 @@ export async function exportLabels({ redis, keys, sites, write }: ExportOptions)
   return counts;
 }
 
-function siteArg(argv: string[]): string | undefined {
-  const i = argv.indexOf('--site');
-  if (i >= 0) return argv[i + 1];
-  return argv.find((a) => a.startsWith('--site='))?.slice('--site='.length);
-}
-
 async function main(): Promise<void> {
   const config = loadConfig({ env: process.env });
-  const wanted = siteArg(process.argv.slice(2));
   const sites = config.sites.map((s) => s.id);
-  if (wanted !== undefined && !sites.includes(wanted)) throw new Error(`unknown site "${wanted}"; configured: ${sites.join(', ')}`);
-  const redis = createRedis(config.redis.url, 'worker', 'export-labels');
+  const wanted = siteFlag(process.argv.slice(2), sites, false);
+  const redis = createRedis(config.redis, 'worker', 'export-labels');
   try {
     await waitForReady(redis, 5_000);
     const write = (line: string) =>

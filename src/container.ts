@@ -5,31 +5,40 @@
  */
 import type { Worker } from 'bullmq';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './infra/redis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
 import { startCallbackDispatcher, type CallbackDispatcher } from '../workers/callback-dispatcher';
 import { recoverFailedJobs, startModerationWorker } from '../workers/moderation-worker';
 import { startRetentionSweeper } from '../workers/retention-sweeper';
 import type { EraseDeps } from './use-cases/erase';
+import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
+import { AccountStore } from './infra/account-store';
+import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
+import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
 import { DeadLetterStore } from './infra/dead-letter-store';
+import { LabelStore } from './infra/label-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { ErasureStore } from './infra/erasure-store';
-import { Outbox } from './infra/outbox';
-import { createModerationQueue, type ModerationQueue } from './infra/queues';
+import { Outbox, OutboxCallbacks } from './infra/outbox';
+import { createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { SeenSignatures } from './infra/seen-signatures';
+import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
-import type { CommentRecord, Decision } from './moderation/record';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
 import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
+import type { ModerateDeps } from './use-cases/moderate-comment';
 
 export interface RuntimeOptions {
   config: Readonly<Config>;
@@ -50,23 +59,32 @@ export class Runtime {
   /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
   readonly workerRedis: Redis;
   readonly queue: ModerationQueue;
+  /** Where events other than decisions (user.moderated) go: the outbox, on the API's connection. */
+  readonly callbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
   private dispatcher?: CallbackDispatcher;
   private retention?: { close(): void };
+  /** Site learning's retraining job, once started (worker role). */
+  private siteTraining?: Promise<SiteTraining | undefined>;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
   readonly apiStores: ReturnType<Runtime['store']>;
+  /** Signed requests already accepted (replay guard), shared by every route that checks signatures. */
+  readonly seenSignatures: SeenSignatures;
+  /** Request bodies read at once, shared by every route of this process that reads one. */
+  readonly uploadSlots: UploadSlots;
   /** Moderator tokens (by hash) and their sites, shared by every route that checks them. */
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
    * the server when a queue is made, and a fail-fast connection must be up for that.
    */
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const apiRedis = createRedis(opts.config.redis.url, 'api', 'api');
-    const workerRedis = createRedis(opts.config.redis.url, 'worker', 'worker');
+    const apiRedis = createRedis(opts.config.redis, 'api', 'api');
+    const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
     try {
       await waitForReady(apiRedis, 10_000);
     } catch (err) {
@@ -83,18 +101,21 @@ export class Runtime {
     workerRedis: Redis,
   ) {
     const { config } = opts;
-    this.keys = createKeys(config.redis.prefix);
+    this.keys = createKeys(config.redis.prefix, config.redis.queueShards);
     this.sites = new Map(config.sites.map((s) => [s.id, s]));
     this.now = opts.now ?? (() => new Date());
     this.apiRedis = apiRedis;
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings);
+    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
-    this.moderators = new ModeratorDirectory(config.moderators);
+    this.callbacks = new OutboxCallbacks(this.apiStores.outbox);
+    this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
+    this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
+    this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
-        moderation: await this.queue.queue.getJobCounts(),
+        moderation: await this.queue.getJobCounts(),
       }),
       outboxCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.outbox.pending(s.id)] as const))),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
@@ -105,12 +126,22 @@ export class Runtime {
 
   private store(redis: Redis) {
     return {
-      comments: new CommentStore(redis, this.keys),
+      comments: new CommentStore(redis, this.keys, this.opts.config.worker.threadSize),
       articles: new ArticleStore(redis, this.keys),
       deadLetters: new DeadLetterStore(redis, this.keys),
+      labels: new LabelStore(redis, this.keys),
+      adapters: new AdapterStore(redis, this.keys),
       outbox: new Outbox(redis, this.keys, this.now),
       erasures: new ErasureStore(redis, this.keys),
     };
+  }
+
+  private eraseDeps(erasures: ErasureStore): EraseDeps {
+    return { erasures, now: this.now, anonymisedLabels: (site) => this.sites.get(site)?.anonymisedLabels === true };
+  }
+
+  get config(): Readonly<Config> {
+    return this.opts.config;
   }
 
   /** Redis answers and the queue is usable. */
@@ -120,65 +151,89 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters, outbox, erasures } = this.apiStores;
+    const { comments, articles, deadLetters, labels, outbox, erasures } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
       comments,
       articles,
       deadLetters,
+      labels,
       sites: this.sites,
       queue: this.queue,
       outbox,
       erasure: this.eraseDeps(erasures),
       moderators: this.moderators,
       metrics: this.metrics,
+      seenSignatures: this.seenSignatures,
+      uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
   }
 
-  private eraseDeps(erasures: ErasureStore): EraseDeps {
-    return { erasures, now: this.now, anonymisedLabels: (site) => this.sites.get(site)?.anonymisedLabels === true };
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
   }
 
-  /** Starts the moderation worker, the callback dispatcher and the retention sweep on the patient connection. */
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
+  }
+
+  /**
+   * Starts, on the patient connection, a moderation worker per queue shard, the callback dispatcher
+   * and the retention sweep.
+   */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, outbox, erasures } = this.store(this.workerRedis);
+    const { comments, articles, labels, adapters, outbox, erasures } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: loadLocalClassifier(), logger, env: this.opts.env ?? {} });
-    const moderationDeps = {
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
+    // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
+    const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
+    const workerLogger = logger.child({ component: 'moderation-worker' });
+    const deps: ModerateDeps = {
       keys: this.keys,
       comments,
       articles,
+      authors: new AuthorStore(this.workerRedis, this.keys),
       threadSize: config.worker.threadSize,
       repeatWindowSeconds: config.worker.repeatWindowSeconds,
       now: this.now,
       publish,
-      judge: (site: string, comment: CommentInput, context: ModerationContext) => moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)! }),
-      onDecision: (site: string, decision: Decision, record: CommentRecord) => {
+      judge: async (site, comment, context) =>
+        moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
+      onDecision: (site, decision, record) => {
         this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
         this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
       },
     };
-    const workerLogger = logger.child({ component: 'moderation-worker' });
-    const moderation = startModerationWorker({
-      connection: this.workerRedis,
-      keys: this.keys,
-      concurrency: config.worker.concurrency,
-      lockDurationMs: config.worker.lockDurationMs,
-      stalledIntervalMs: config.worker.stalledIntervalMs,
-      logger: workerLogger,
-      metrics: this.metrics,
-      deps: moderationDeps,
-    });
-    // Comments of jobs that failed for good while no worker could flag them (it died first).
-    recoverFailedJobs(this.queue.queue, { deps: moderationDeps, logger: workerLogger, metrics: this.metrics }).catch((err: Error) =>
-      workerLogger.error({ err: err.message }, 'could not look for failed moderation jobs at start-up'),
-    );
+    for (let shard = 0; shard < this.keys.queueShards; shard++) {
+      const moderation = startModerationWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        shard,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        stalledIntervalMs: config.worker.stalledIntervalMs,
+        logger: workerLogger,
+        metrics: this.metrics,
+        deps,
+      });
+      this.workers.push(moderation);
+      // Comments of jobs that failed for good while no worker could flag them (it died first).
+      recoverFailedJobs(this.queue.queues[shard], { deps, logger: workerLogger, metrics: this.metrics }).catch((err: Error) =>
+        workerLogger.error({ err: err.message }, 'could not look for failed moderation jobs at start-up'),
+      );
+    }
     this.dispatcher = startCallbackDispatcher({
       outbox,
       sites: this.sites,
@@ -198,14 +253,26 @@ export class Runtime {
       deps: this.eraseDeps(erasures),
       logger: logger.child({ component: 'retention' }),
     });
-    this.workers.push(moderation);
-    return [moderation];
+    if (config.siteLearning.enabled) {
+      this.siteTraining = startSiteTrainingWorker({
+        connection: this.workerRedis,
+        keys: this.keys,
+        sites: config.sites.map((s) => s.id),
+        everyMs: config.siteLearning.retrainEveryMs,
+        logger: logger.child({ component: 'site-training' }),
+        deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
+      }).catch((err: unknown) => {
+        logger.error({ err }, 'site training job could not start; sites keep their current adapters');
+        return undefined;
+      });
+    }
+    return this.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
     this.retention?.close();
-    await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close()]);
+    await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
     await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }

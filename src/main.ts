@@ -1,15 +1,20 @@
 /**
  * Process entry: `--role all` (default: API and workers in one process), `--role api` or
  * `--role worker` (scale workers out). Loads the config, makes sure Redis answers, starts the
- * roles, and shuts down gracefully on SIGTERM/SIGINT.
+ * roles, and shuts down gracefully on SIGTERM/SIGINT. With `http.processes` ≠ 1 the `api` role is a
+ * Node cluster: this process forks that many API processes sharing the port and passes signals on.
  */
+import cluster from 'node:cluster';
 import http from 'node:http';
+import os from 'node:os';
 import express from 'express';
 import { ConfigError, loadConfig } from '../config';
 import { moderatorExtensions, type ModeratorExtensions } from './api/moderation';
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
+import { clusterNodesOf } from './infra/redis';
 import { opsRoutes } from './api/routes/ops';
+import { createHttpServer } from './api/server';
 import { perspectiveNotices } from './infra/perspective/site-classifiers';
 import { createLogger } from './logger';
 
@@ -35,22 +40,26 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, { role });
 
   let localRedis: LocalRedis | null = null;
-  if (!(await redisAnswers(config.redis.url))) {
+  // A Redis Cluster is never started locally: its nodes are checked by the connection itself.
+  if (!clusterNodesOf(config.redis) && !(await redisAnswers(config.redis.url))) {
     if (config.redis.startLocal && config.env !== 'production') localRedis = await startLocalRedis(config.redis.url);
     if (!localRedis) {
       throw new ConfigError(
-        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours.`,
+        `Redis does not answer at REDIS_URL=${config.redis.url}. Start one (e.g. \`redis-server\`, \`docker compose up redis\`, or \`apt-get install redis-server\`) or point REDIS_URL at yours (see docs/configuration.md).`,
       );
     }
     logger.warn({ url: config.redis.url }, 'started a private, non-persistent redis-server for local use; it stops with this process');
   }
+
+  const processes = config.http.processes === 0 ? os.availableParallelism() : config.http.processes;
+  if (role === 'api' && processes > 1 && cluster.isPrimary) return superviseApiProcesses(processes, logger, localRedis);
 
   const runtime = await Runtime.create({ config, logger, env: process.env });
   const servers: http.Server[] = [];
   let moderation: ModeratorExtensions | undefined;
   if (role !== 'worker') {
     moderation = moderatorExtensions({ runtime, config, logger });
-    const server = http.createServer(runtime.createApp(moderation));
+    const server = createHttpServer(runtime.createApp(moderation), config.http);
     const port = await listen(server, config.http.port, config.http.host);
     servers.push(server);
     logger.info({ port }, `API listening on http://${config.http.host}:${port}`);
@@ -61,8 +70,8 @@ async function main(): Promise<void> {
     runtime.startWorkers();
     logger.info({ concurrency: config.worker.concurrency }, 'workers started');
     if (role === 'worker') {
-      const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry));
-      const server = http.createServer(ops);
+      const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
+      const server = createHttpServer(ops, config.http);
       const port = await listen(server, config.worker.metricsPort, config.http.host);
       servers.push(server);
       logger.info({ port }, 'worker health and metrics listening');
@@ -87,6 +96,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The primary of an API cluster: forks the API processes, replaces one that dies, forwards SIGTERM/SIGINT. */
+function superviseApiProcesses(count: number, logger: ReturnType<typeof createLogger>, localRedis: LocalRedis | null): void {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        localRedis?.stop();
+        logger.info('stopped');
+      }
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
+    cluster.fork();
+  });
+  logger.info({ processes: count }, 'API cluster started');
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down the API processes');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err) => {

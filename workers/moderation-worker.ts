@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Keys } from '../src/infra/keys';
 import type { Metrics } from '../src/infra/metrics';
 import type { ModerationJobData } from '../src/infra/queues';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 import type { Logger } from '../src/logger';
 import { MissingCommentError, moderateComment, type ModerateDeps } from '../src/use-cases/moderate-comment';
 
@@ -21,6 +22,8 @@ const STALLED_OUT = /stalled more than allowable limit/;
 export interface ModerationWorkerOptions {
   connection: ConnectionOptions;
   keys: Keys;
+  /** Which queue shard this worker consumes (see keys.queuePrefix); 0 by default. */
+  shard?: number;
   concurrency: number;
   /** Lock and stalled-job check timing (BullMQ), see config `worker`. */
   lockDurationMs?: number;
@@ -50,7 +53,7 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
     },
     {
       connection: opts.connection,
-      prefix: opts.keys.prefix,
+      prefix: opts.keys.queuePrefix(opts.shard ?? 0),
       concurrency: opts.concurrency,
       // BullMQ takes an explicit undefined as a value, so only pass what is set.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs } : {}),
@@ -85,7 +88,8 @@ export function startModerationWorker(opts: ModerationWorkerOptions): Worker<Mod
       opts.logger.error({ jobId: job.id, err: e.message, alert: 'moderation_given_up' }, 'could not flag the comment of a failed job; it is flagged when a worker next starts');
     });
   });
-  worker.on('error', (err) => opts.logger.error({ err }, 'moderation worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'moderation' }));
   return worker;
 }
 

@@ -44,6 +44,11 @@ export function createApi(getToken, getSite) {
     act: (id, action, body) => call('POST', site(`/queue/${encodeURIComponent(id)}/${action}`), body),
     bulk: (body) => call('POST', site('/queue/bulk'), body),
     ticket: () => call('POST', site('/events/ticket')),
-    eventsUrl: (ticket) => site('/events?ticket=' + encodeURIComponent(ticket)),
+    eventsUrl: (ticket, lastEventId) => site('/events?ticket=' + encodeURIComponent(ticket) + (lastEventId ? '&lastEventId=' + encodeURIComponent(lastEventId) : '')),
+    search: (params) => call('GET', site('/search?' + new URLSearchParams(params).toString())),
+    author: (id) => call('GET', site(`/authors/${encodeURIComponent(id)}`)),
+    authorAction: (id, body) => call('POST', site(`/authors/${encodeURIComponent(id)}/actions`), body),
+    authorNote: (id, text) => call('POST', site(`/authors/${encodeURIComponent(id)}/notes`), { text }),
+    desk: () => call('GET', site('/desk')),
   };
 }

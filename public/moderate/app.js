@@ -1,31 +1,36 @@
-// The moderators' page: sign in, the flagged queue with live updates, keyboard-driven decisions.
+// The moderators' page: sign in, every queue with live updates, search, keyboard-driven decisions,
+// actions on authors; on a narrow screen the list and the item are two views.
 import { createApi } from './api.js';
-import { detail, el, queueRow } from './render.js';
+import { authorName, detail, el, queueRow } from './render.js';
 import { connectEvents } from './live.js';
+import { askAuthorAction, renderAuthorPanel } from './people.js';
+import { announce, canUndo, showLive, takeUndo } from './status.js';
 
-const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'PREMODERATION', 'MODERATOR'];
+const REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'OFF_TOPIC', 'SPAM', 'REPEAT_POST', 'BANNED_WORD', 'SUSPECT_WORD', 'SITE_STANDARD', 'PREMODERATION', 'MODERATOR'];
 const REJECT_CODES = REASONS.filter((c) => c !== 'MODERATOR' && c !== 'PREMODERATION');
+const QUEUE_NAMES = { flagged: 'Flagged', reported: 'Reported', escalated: 'Escalated', approved: 'Approved', rejected: 'Rejected', article: 'Article', search: 'Search results' };
+const TAB_KEYS = { 1: 'flagged', 2: 'reported', 3: 'escalated', 4: 'approved', 5: 'rejected' };
 const $ = (id) => document.getElementById(id);
 
 const state = {
   token: sessionStorage.getItem('moderatorToken') || '',
   site: sessionStorage.getItem('moderatorSite') || '',
   me: null,
+  queue: 'flagged',
   items: [],
   total: 0,
   cursor: null,
   index: -1,
   selected: new Set(),
   filters: { reason: '', sort: 'priority', articleId: '', authorId: '' },
+  search: null,
   context: null,
   claimed: null,
   live: null,
 };
 const api = createApi(() => state.token, () => state.site);
-
-function announce(text) {
-  $('status').textContent = text;
-}
+// For tests and the curious: the live connection (drop() simulates a network failure).
+window.__moderation = { get live() { return state.live; }, get total() { return state.total; }, ready: [] };
 
 // ---- sign-in ---------------------------------------------------------------------------------
 async function signIn(token) {
@@ -41,7 +46,6 @@ async function signIn(token) {
   $('signin').hidden = true;
   $('session').hidden = false;
   $('workspace').hidden = false;
-  $('shortcuts').hidden = false;
   await switchSite(state.site);
 }
 
@@ -52,7 +56,6 @@ function signOut(message) {
   state.selected.clear();
   $('workspace').hidden = true;
   $('session').hidden = true;
-  $('shortcuts').hidden = true;
   $('signin').hidden = false;
   $('signin-error').textContent = message || '';
   $('token').value = '';
@@ -64,7 +67,7 @@ async function switchSite(site) {
   sessionStorage.setItem('moderatorSite', site);
   state.selected.clear();
   state.live?.close();
-  state.live = connectEvents(api, onEvent, (text) => announce(text));
+  state.live = connectEvents(api, { onEvent, onState: showLive, onGap: () => loadQueue(), onReady: (info) => window.__moderation.ready.push(info) });
   await loadQueue({ keep: null });
 }
 
@@ -85,7 +88,7 @@ function showState(kind, text, retry) {
 
 function handleError(err, what) {
   if (err.status === 401) return signOut('Your token was not accepted (unknown or revoked). Sign in again.');
-  if (err.status === 403) return showState('error', `This token has no access to site “${state.site}”. Pick another site above.`);
+  if (err.status === 403 && err.code === 'forbidden') return showState('error', `This token has no access to site “${state.site}”. Pick another site above.`);
   const text = `Could not ${what}: ${err.message}`;
   announce(text);
   return text;
@@ -93,13 +96,31 @@ function handleError(err, what) {
 
 const currentId = () => state.items[state.index]?.id ?? null;
 
-async function loadQueue({ keep = currentId(), append = false } = {}) {
-  const params = { sort: state.filters.sort, limit: '50' };
-  for (const k of ['reason', 'articleId', 'authorId']) if (state.filters[k]) params[k] = state.filters[k];
+/** Query parameters of the current listing (flagged filters only apply to the flagged queue). */
+function listParams(limit = '50') {
+  if (state.queue === 'flagged') {
+    const params = { sort: state.filters.sort, limit };
+    for (const k of ['reason', 'articleId', 'authorId']) if (state.filters[k]) params[k] = state.filters[k];
+    return params;
+  }
+  if (state.queue === 'article') return { queue: 'article', articleId: state.filters.articleId, limit };
+  return { queue: state.queue, limit };
+}
+
+async function fetchPage(append) {
+  if (state.queue === 'search') {
+    const res = await api.search(state.search);
+    return { items: res.items, total: res.items.length, nextCursor: null };
+  }
+  const params = listParams();
   if (append && state.cursor) params.cursor = state.cursor;
+  return api.queue(params);
+}
+
+async function loadQueue({ keep = currentId(), append = false } = {}) {
   let page;
   try {
-    page = await api.queue(params);
+    page = await fetchPage(append);
   } catch (err) {
     const text = handleError(err, 'load the queue');
     if (text) showState('error', `${text} Check the connection, then retry.`, true);
@@ -110,15 +131,40 @@ async function loadQueue({ keep = currentId(), append = false } = {}) {
   state.cursor = page.nextCursor;
   renderQueue();
   const at = keep ? state.items.findIndex((i) => i.id === keep) : -1;
-  if (!append) select(at >= 0 ? at : state.items.length ? 0 : -1, { focus: false });
+  if (!append) select(at >= 0 ? at : state.items.length ? 0 : -1, { focus: false, open: state.view === 'detail' || !narrow() });
+}
+
+// Exact count from the server, a moment after live changes settle (the list itself may hold a page only).
+let totalTimer = null;
+function refreshTotal() {
+  clearTimeout(totalTimer);
+  if (state.queue === 'search') return;
+  totalTimer = setTimeout(async () => {
+    try {
+      const page = await api.queue(listParams('1'));
+      state.total = page.total;
+      renderTotal();
+    } catch {
+      // the next event or reload corrects it
+    }
+  }, 300);
+}
+
+function renderTotal() {
+  $('total').textContent = `(${state.total})`;
 }
 
 function renderQueue() {
   const filtered = state.filters.reason || state.filters.articleId || state.filters.authorId;
-  $('total').textContent = `(${state.total})`;
+  $('queue-name').textContent = state.queue === 'article' ? `Article ${state.filters.articleId}` : QUEUE_NAMES[state.queue];
+  renderTotal();
+  for (const tab of $('tabs').querySelectorAll('button')) tab.setAttribute('aria-pressed', String(tab.dataset.queue === state.queue));
+  $('filters').hidden = state.queue !== 'flagged';
   $('queue-list').replaceChildren(...state.items.map((item, index) => queueRow(item, { index, me: state.me?.name, selected: state.selected.has(item.id), current: index === state.index })));
   $('more').hidden = !state.cursor;
   if (state.items.length) showState(null);
+  else if (state.queue === 'search') showState('empty', 'Nothing found. Try fewer words, or search by author or article id.');
+  else if (state.queue !== 'flagged') showState('empty', `Nothing in ${QUEUE_NAMES[state.queue]} right now.`);
   else if (filtered) showState('empty', 'Nothing in the queue matches these filters. Clear a filter above to see more.');
   else showState('empty', 'No flagged comments right now. New ones appear here by themselves as they are flagged.');
   renderBulk();
@@ -127,7 +173,8 @@ function renderQueue() {
 
 function renderChips() {
   const chips = [];
-  for (const [key, label] of [['articleId', 'Article'], ['authorId', 'Author']]) {
+  const keys = state.queue === 'flagged' ? [['articleId', 'Article'], ['authorId', 'Author']] : [];
+  for (const [key, label] of keys) {
     if (!state.filters[key]) continue;
     const button = el('button', { type: 'button', class: 'chip', 'aria-label': `Remove filter ${label} ${state.filters[key]}` }, `${label}: ${state.filters[key]} ×`);
     button.addEventListener('click', () => setFilter(key, ''));
@@ -138,6 +185,17 @@ function renderChips() {
 
 function setFilter(key, value) {
   state.filters[key] = value;
+  state.queue = 'flagged';
+  setView('list');
+  loadQueue({ keep: null });
+}
+
+function setQueue(queue, { articleId } = {}) {
+  state.queue = queue;
+  if (articleId) state.filters.articleId = articleId;
+  if (queue !== 'search') state.search = null;
+  state.selected.clear();
+  setView('list');
   loadQueue({ keep: null });
 }
 
@@ -146,28 +204,36 @@ function renderBulk() {
   $('selected-count').textContent = `${state.selected.size} selected`;
 }
 
+// ---- list / item views (narrow screens) --------------------------------------------------------
+const narrow = () => window.matchMedia('(max-width: 800px)').matches;
+function setView(view) {
+  state.view = view;
+  document.body.dataset.view = view;
+}
+
 // ---- the current item ------------------------------------------------------------------------
 let detailTimer = null;
-function select(index, { focus = true } = {}) {
+function select(index, { focus = true, open = true } = {}) {
   if (index >= state.items.length) index = state.items.length - 1;
   state.index = index;
   for (const li of $('queue-list').children) {
     const current = li.dataset.id === currentId();
     li.classList.toggle('current', current);
-    const open = li.querySelector('.row-open');
-    if (current) open.setAttribute('aria-current', 'true');
-    else open.removeAttribute('aria-current');
-    if (current && focus) open.focus();
-    if (current) li.scrollIntoView({ block: 'nearest' });
+    const button = li.querySelector('.row-open');
+    if (current) button.setAttribute('aria-current', 'true');
+    else button.removeAttribute('aria-current');
+    if (current && focus && !narrow()) button.focus();
+    if (current && !narrow()) li.scrollIntoView({ block: 'nearest' });
   }
   clearTimeout(detailTimer);
   if (index < 0) {
     state.context = null;
     $('actions').hidden = true;
     $('detail-body').replaceChildren(el('p', { class: 'state' }, 'Nothing selected.'));
+    if (narrow()) setView('list');
     return releaseClaim();
   }
-  detailTimer = setTimeout(() => openItem(currentId()), 80);
+  if (open) detailTimer = setTimeout(() => openItem(currentId()), 80);
 }
 
 async function openItem(id) {
@@ -175,21 +241,50 @@ async function openItem(id) {
     const ctx = await api.item(id);
     if (id !== currentId()) return;
     state.context = ctx;
-    $('detail-body').replaceChildren(detail(ctx, { me: state.me?.name, onFilterAuthor: (a) => setFilter('authorId', a), onFilterArticle: (a) => setFilter('articleId', a) }));
-    $('actions').hidden = false;
-    await takeClaim(id);
+    $('detail-body').replaceChildren(detail(ctx, { me: state.me?.name, onFilterAuthor: (a) => setFilter('authorId', a), onArticle: (a) => setQueue('article', { articleId: a }) }));
+    renderActions(ctx.item);
+    renderAuthor(ctx.item.author.id);
+    if (ctx.item.status === 'flagged') await takeClaim(id);
   } catch (err) {
     const text = handleError(err, 'open the comment');
     if (text) $('detail-body').replaceChildren(el('p', { class: 'state error' }, `${text} Select it again to retry.`));
   }
 }
 
+/** Which actions the item allows: decide a flagged one; overturn a decided one. */
+function renderActions(item) {
+  $('actions').hidden = false;
+  // Escalated comments are for senior moderators (the API refuses the others too).
+  const seniorOnly = item.escalated && item.status === 'flagged' && state.me?.role === 'moderator';
+  $('act-approve').hidden = item.status === 'approved' || seniorOnly;
+  $('act-reject').hidden = item.status === 'rejected' || seniorOnly;
+  $('act-escalate').hidden = item.status !== 'flagged';
+  $('act-approve').querySelector('.label').textContent = item.status === 'rejected' ? 'Approve (overturn)' : 'Approve';
+  $('act-reject').querySelector('.label').textContent = item.status === 'approved' ? 'Reject (overturn)…' : 'Reject…';
+}
+
+function renderAuthor(authorId) {
+  const box = $('author-panel');
+  if (!box) return;
+  renderAuthorPanel(box, {
+    api,
+    authorId,
+    done: (message) => {
+      announce(message);
+      if (state.context?.item.author.id === authorId) renderAuthor(authorId);
+    },
+    fail: (err, what) => handleError(err, what),
+  });
+}
+
 async function takeClaim(id) {
   if (state.claimed && state.claimed !== id) await releaseClaim();
+  // Counted as ours while the request is in flight, so a tab closed meanwhile still lets it go.
+  state.claimed = id;
   try {
     await api.claim(id);
-    state.claimed = id;
   } catch (err) {
+    if (state.claimed === id) state.claimed = null;
     if (err.code === 'claimed') announce(`${err.details.claimedBy} is reviewing this comment right now.`);
   }
 }
@@ -202,30 +297,39 @@ async function releaseClaim() {
 // Renew the claim while the moderator keeps reading (claims expire after two minutes).
 setInterval(() => state.claimed && api.claim(state.claimed).catch(() => undefined), 60_000);
 
+/** Takes items off the list; the count drops only by those that were on it. */
 function removeItems(ids) {
   const current = currentId();
   const before = state.index;
+  const gone = state.items.filter((i) => ids.includes(i.id)).length;
+  if (!gone) return;
   state.items = state.items.filter((i) => !ids.includes(i.id));
   ids.forEach((id) => state.selected.delete(id));
-  state.total = Math.max(0, state.total - ids.length);
+  state.total = Math.max(0, state.total - gone);
   if (ids.includes(state.claimed)) state.claimed = null;
   renderQueue();
   const still = state.items.findIndex((i) => i.id === current);
-  select(still >= 0 ? still : Math.min(before, state.items.length - 1));
+  select(still >= 0 ? still : Math.min(before, state.items.length - 1), { open: !narrow() || state.view === 'detail' });
 }
 
 // ---- decisions -------------------------------------------------------------------------------
+const PAST = { approve: 'Approved', reject: 'Rejected', escalate: 'Escalated', requeue: 'Returned to the queue' };
 async function act(action, body = {}) {
   const item = state.items[state.index];
   if (!item) return;
+  if ((action === 'approve' && item.status === 'approved') || (action === 'reject' && item.status === 'rejected') || (action === 'escalate' && item.status !== 'flagged')) return;
   try {
-    await api.act(item.id, action, { ...body, expectedStatus: 'flagged' });
+    const res = await api.act(item.id, action, { ...body, expectedStatus: item.status });
+    const who = authorName(item.author);
     if (action === 'escalate') {
-      announce(`Escalated the comment by ${item.author.name || item.author.id}.`);
+      announce(`Escalated the comment by ${who}.`);
       await loadQueue({ keep: null });
     } else {
-      announce(`${action === 'approve' ? 'Approved' : 'Rejected'} the comment by ${item.author.name || item.author.id}.`);
+      const overturn = item.status !== 'flagged' ? ' (overturned)' : '';
+      const newStatus = res.item.status;
+      announce(`${PAST[action]} the comment by ${who}${overturn}.`, { undo: { id: item.id, status: newStatus } });
       removeItems([item.id]);
+      refreshTotal();
     }
   } catch (err) {
     if (err.code === 'claimed' || err.code === 'changed') {
@@ -236,13 +340,26 @@ async function act(action, body = {}) {
   }
 }
 
+async function undo() {
+  const target = takeUndo();
+  if (!target) return;
+  try {
+    await api.act(target.id, 'requeue', { expectedStatus: target.status });
+    announce('Undone: the comment is back in the flagged queue.');
+    if (state.queue === 'flagged') await loadQueue({ keep: target.id });
+  } catch (err) {
+    handleError(err, 'undo');
+  }
+}
+
 const dialog = $('reject-dialog');
 let rejectTarget = null; // 'one' or 'bulk'
 function openReject(target) {
-  if (target === 'one' && !state.items[state.index]) return;
+  const item = state.items[state.index];
+  if (target === 'one' && (!item || item.status === 'rejected')) return;
   if (target === 'bulk' && !state.selected.size) return;
   rejectTarget = target;
-  $('reject-what').textContent = target === 'bulk' ? `${state.selected.size} selected comments` : `Comment by ${state.items[state.index].author.name || state.items[state.index].author.id}`;
+  $('reject-what').textContent = target === 'bulk' ? `${state.selected.size} selected comments` : `Comment by ${authorName(item.author)}`;
   $('reject-note').value = '';
   dialog.showModal();
   $('reject-code').focus();
@@ -250,11 +367,13 @@ function openReject(target) {
 
 async function bulk(action, body = {}) {
   const ids = [...state.selected];
+  const expected = state.queue === 'approved' || state.queue === 'rejected' ? state.queue : 'flagged';
   try {
-    const res = await api.bulk({ action, ids, expectedStatus: 'flagged', ...body });
+    const res = await api.bulk({ action, ids, expectedStatus: expected, ...body });
     const done = res.results.filter((r) => r.status === 200).map((r) => r.id);
     announce(`${action === 'approve' ? 'Approved' : 'Rejected'} ${done.length} of ${ids.length}.${res.refused ? ` ${res.refused} could not be decided (taken or changed by someone else).` : ''}`);
     removeItems(done);
+    refreshTotal();
   } catch (err) {
     handleError(err, `${action} the selection`);
   }
@@ -262,17 +381,34 @@ async function bulk(action, body = {}) {
 
 // ---- live updates ----------------------------------------------------------------------------
 let refreshTimer = null;
+const STATUS_OF_QUEUE = { flagged: 'flagged', escalated: 'flagged', approved: 'approved', rejected: 'rejected' };
+function scheduleReload() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => loadQueue(), 250);
+}
 function onEvent(event) {
+  if (event.type === 'author') {
+    if (state.context?.item.author.id === event.authorId) renderAuthor(event.authorId);
+    if (event.rejected) scheduleReload();
+    return;
+  }
+  if (event.type === 'reported') {
+    if (state.queue === 'reported') scheduleReload();
+    return;
+  }
   if (event.type !== 'decided') return;
-  const known = state.items.some((i) => i.id === event.id);
-  if (event.status === 'flagged') {
-    if (!known) announce('A new comment was flagged.');
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => loadQueue(), 250);
-  } else if (known) {
+  const known = state.items.find((i) => i.id === event.id);
+  const belongs = STATUS_OF_QUEUE[state.queue];
+  if (known && belongs && event.status !== belongs) {
     if (event.decidedBy !== state.me?.name) announce(`A comment was ${event.status} by ${event.decidedBy}.`);
     removeItems([event.id]);
+  } else if (!known && event.status === 'flagged' && state.queue === 'flagged') {
+    announce('A new comment was flagged.');
+    scheduleReload();
+  } else if (state.queue === 'reported' || state.queue === 'article' || (belongs && event.status === belongs)) {
+    scheduleReload();
   }
+  refreshTotal();
 }
 
 // ---- wiring ----------------------------------------------------------------------------------
@@ -280,8 +416,28 @@ function typing(target) {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 }
 
+const helpDialog = $('help-dialog');
 document.addEventListener('keydown', (e) => {
-  if (!state.me || dialog.open || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if (!state.me || dialog.open || $('author-dialog').open || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if (e.key === '?') {
+    e.preventDefault();
+    if (helpDialog.open) helpDialog.close();
+    else helpDialog.showModal();
+    return;
+  }
+  if (helpDialog.open) return;
+  if (TAB_KEYS[e.key]) {
+    e.preventDefault();
+    return setQueue(TAB_KEYS[e.key]);
+  }
+  if (e.key === '/') {
+    e.preventDefault();
+    return $('search-q').focus();
+  }
+  if (e.key === 'u' && canUndo()) {
+    e.preventDefault();
+    return undo();
+  }
   const keys = {
     j: () => select(Math.min(state.index + 1, state.items.length - 1)),
     k: () => select(Math.max(state.index - 1, 0)),
@@ -308,10 +464,30 @@ function toggleSelected(id) {
 
 $('queue-list').addEventListener('click', (e) => {
   const open = e.target.closest('.row-open');
-  if (open) select(Number(open.dataset.index));
+  if (!open) return;
+  if (narrow()) {
+    setView('detail');
+    window.scrollTo(0, 0);
+  }
+  select(Number(open.dataset.index));
+});
+$('back').addEventListener('click', () => {
+  setView('list');
+  $('queue-list').querySelector('li.current')?.scrollIntoView({ block: 'center' });
 });
 $('queue-list').addEventListener('change', (e) => {
   if (e.target.classList.contains('select')) toggleSelected(e.target.dataset.id);
+});
+$('tabs').addEventListener('click', (e) => {
+  const tab = e.target.closest('button[data-queue]');
+  if (tab) setQueue(tab.dataset.queue);
+});
+$('search').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('search-q').value.trim();
+  if (!text) return setQueue('flagged');
+  state.search = { [$('search-in').value]: text, limit: '50' };
+  setQueue('search');
 });
 $('signin-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -327,6 +503,8 @@ $('signout').addEventListener('click', async () => {
   await releaseClaim();
   signOut('Signed out.');
 });
+$('help').addEventListener('click', () => helpDialog.showModal());
+$('undo').addEventListener('click', () => undo());
 $('site').addEventListener('change', (e) => switchSite(e.target.value));
 $('f-reason').append(...REASONS.map((c) => el('option', { value: c }, c)));
 $('reject-code').append(...REJECT_CODES.map((c) => el('option', { value: c }, c)));
@@ -360,5 +538,7 @@ window.addEventListener('pagehide', () => {
   if (state.claimed) api.releaseOnExit(state.claimed);
 });
 
+setView('list');
+announce('');
 if (state.token) signIn(state.token).catch(() => signOut('Your session ended. Sign in again.'));
 else $('token').focus();

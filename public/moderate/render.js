@@ -23,7 +23,17 @@ export function safeLink(url, text) {
   return el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, text);
 }
 
-/** Merged, clamped, sorted spans from every reason, each with the reason codes that cover it. */
+// Reasons about words (not about the whole comment, like OFF_TOPIC or SPAM) whose spans are worth
+// marking; a reason below this score did not decide anything, so its words are not marked either.
+const WORD_REASONS = ['TOXICITY', 'INSULT', 'HARASSMENT', 'THREAT', 'IDENTITY_ATTACK', 'PROFANITY', 'BANNED_WORD', 'SUSPECT_WORD'];
+const MARK_MIN_SCORE = 0.5;
+
+/** The reasons whose spans are highlighted: word-level reasons that carry the decision (or just `only`). */
+export function markedReasons(reasons, only) {
+  return (reasons || []).filter((r) => (only ? r.code === only : WORD_REASONS.includes(r.code) && Number(r.score) >= MARK_MIN_SCORE));
+}
+
+/** Merged, clamped, sorted spans from the given reasons, each with the reason codes that cover it. */
 export function mergeSpans(text, reasons) {
   const spans = [];
   for (const r of reasons || []) {
@@ -45,11 +55,11 @@ export function mergeSpans(text, reasons) {
   return merged;
 }
 
-/** The comment text as text nodes with <mark> around the spans that drove the scores. */
-export function highlighted(text, reasons) {
+/** The comment text as text nodes with <mark> around the spans that carry its reasons (or only `only`'s). */
+export function highlighted(text, reasons, only) {
   const out = el('p', { class: 'comment-text' });
   let at = 0;
-  for (const s of mergeSpans(text, reasons)) {
+  for (const s of mergeSpans(text, markedReasons(reasons, only))) {
     if (s.start > at) out.append(document.createTextNode(text.slice(at, s.start)));
     out.append(el('mark', { title: s.codes.join(', ') }, text.slice(s.start, s.end)));
     at = s.end;
@@ -70,7 +80,9 @@ function badges(item, me) {
   return el(
     'span',
     { class: 'badges' },
+    item.status !== 'flagged' ? el('span', { class: 'badge ' + item.status }, item.status) : null,
     item.escalated ? el('span', { class: 'badge escalated' }, 'escalated') : null,
+    item.reports && item.reports.count ? el('span', { class: 'badge reported' }, `${item.reports.count} report${item.reports.count === 1 ? '' : 's'}`) : null,
     codes.map((c) => el('span', { class: 'badge' }, c)),
     item.claimedBy && item.claimedBy !== me ? el('span', { class: 'badge claimed' }, `reviewing: ${item.claimedBy}`) : null,
   );
@@ -95,34 +107,45 @@ function small(comment, label) {
   return el('li', { class: 'context-comment' }, el('span', { class: 'muted' }, `${label || authorName(comment.author)} · ${comment.status}`), el('p', {}, comment.body));
 }
 
-/** The item pane: article, parent and thread, the comment with highlights, reasons, author record, history. */
-export function detail(ctx, { me, onFilterAuthor, onFilterArticle }) {
-  const { item, article, parent, thread, author, history } = ctx;
+const REPORT_LABELS = { offensive: 'offensive', abusive: 'abusive', spam: 'spam', off_topic: 'off topic', other: 'other' };
+
+/** The item pane: article, parent and thread, the comment with highlights, reasons, reports, author, history. */
+export function detail(ctx, { me, onFilterAuthor, onArticle }) {
+  const { item, article, parent, thread, author, history, reports } = ctx;
   const frag = document.createDocumentFragment();
   if (article) {
     const link = safeLink(article.url, 'Open article');
     frag.append(
       el('section', { class: 'article', 'aria-label': 'Article' }, el('h3', { class: 'article-title' }, article.title), el('p', { class: 'muted excerpt' }, article.excerpt), link,
-        el('button', { type: 'button', class: 'link', 'data-action': 'filter-article' }, 'Only this article')),
+        el('button', { type: 'button', class: 'link', 'data-action': 'article' }, 'Whole article thread')),
     );
   }
   if (thread && thread.length) frag.append(el('details', { class: 'thread' }, el('summary', {}, `Earlier in the thread (${thread.length})`), el('ul', {}, thread.map((c) => small(c)))));
   if (parent) frag.append(el('section', { class: 'parent', 'aria-label': 'In reply to' }, el('h3', {}, 'In reply to ', authorName(parent.author)), el('p', {}, parent.body)));
 
+  const text = highlighted(item.body, item.reasons);
   frag.append(
-    el('article', { class: 'comment', 'aria-label': 'Flagged comment' },
+    el('article', { class: 'comment', 'aria-label': 'Comment' },
       el('h3', { class: 'comment-author' }, authorName(item.author), ' ', el('span', { class: 'muted' }, when(item.receivedAt))),
-      highlighted(item.body, item.reasons),
-      el('p', { class: 'muted' }, `Status: ${item.status}`, item.decidedBy && item.decidedBy !== 'auto' ? ` by ${item.decidedBy}` : '', item.claimedBy && item.claimedBy !== me ? ` · being reviewed by ${item.claimedBy}` : '')),
+      text,
+      el('p', { class: 'muted item-status' }, `Status: ${item.status}`, item.decidedBy && item.decidedBy !== 'auto' ? ` by ${item.decidedBy}` : '', item.autoStatus && item.autoStatus !== item.status ? ` (model: ${item.autoStatus})` : '', item.claimedBy && item.claimedBy !== me ? ` · being reviewed by ${item.claimedBy}` : '')),
   );
-  frag.append(
-    el('section', { class: 'reasons', 'aria-label': 'Reasons' }, el('h3', {}, 'Why it was flagged'),
-      el('ul', {}, (item.reasons || []).map((r) => el('li', {}, el('span', { class: 'badge' }, r.code), ` ${pct(r.score)} — `, r.message)))),
-  );
+  const reasonButtons = (item.reasons || []).map((r) =>
+    el('li', {}, el('button', { type: 'button', class: 'link reason', 'data-code': r.code, 'aria-pressed': 'false', title: 'Highlight only the words behind this reason' }, el('span', { class: 'badge' }, r.code)), ` ${pct(r.score)} — `, r.message));
+  frag.append(el('section', { class: 'reasons', 'aria-label': 'Reasons' }, el('h3', {}, 'Why'), el('ul', {}, reasonButtons)));
+  if (reports && reports.length) {
+    const open = reports.filter((r) => !r.resolved);
+    frag.append(
+      el('section', { class: 'reports', 'aria-label': 'Reader reports' },
+        el('h3', {}, `Reader reports (${open.length} open, ${reports.length} in all)`),
+        el('ul', {}, reports.map((r) => el('li', {}, el('span', { class: 'badge reported' }, REPORT_LABELS[r.reason] || r.reason), ` ${when(r.at)}`, r.weight < 1 ? ` · weight ${r.weight}` : '', r.resolved ? ` · ${r.resolved}` : '', r.note ? el('q', {}, r.note) : null)))),
+    );
+  }
   const recent = author.recent || [];
   frag.append(
     el('section', { class: 'author', 'aria-label': 'Author' },
       el('h3', {}, 'Author: ', authorName(author), ' ', el('button', { type: 'button', class: 'link', 'data-action': 'filter-author' }, 'Only this author')),
+      el('div', { id: 'author-panel', class: 'author-panel' }),
       recent.length ? el('ul', {}, recent.map((h) => el('li', {}, el('span', { class: 'badge ' + h.status }, h.status), ` ${h.codes.join(', ')} · ${when(h.at)} `, h.body ? el('q', {}, h.body) : null))) : el('p', { class: 'muted' }, 'No earlier decisions.')),
   );
   frag.append(
@@ -131,6 +154,16 @@ export function detail(ctx, { me, onFilterAuthor, onFilterArticle }) {
   );
   const wrap = el('div', {}, frag);
   wrap.querySelector('[data-action="filter-author"]')?.addEventListener('click', () => onFilterAuthor(author.id));
-  wrap.querySelector('[data-action="filter-article"]')?.addEventListener('click', () => onFilterArticle(article.id));
+  wrap.querySelector('[data-action="article"]')?.addEventListener('click', () => onArticle(article.id));
+  for (const button of wrap.querySelectorAll('button.reason')) {
+    button.addEventListener('click', () => {
+      const on = button.getAttribute('aria-pressed') !== 'true';
+      for (const b of wrap.querySelectorAll('button.reason')) b.setAttribute('aria-pressed', 'false');
+      button.setAttribute('aria-pressed', String(on));
+      wrap.querySelector('.comment-text').replaceWith(highlighted(item.body, item.reasons, on ? button.dataset.code : undefined));
+    });
+  }
   return wrap;
 }
+
+export { authorName, when };

@@ -10,18 +10,21 @@ import type { Config, SiteConfig } from '../../config';
 import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { DeadLetterStore } from '../infra/dead-letter-store';
+import type { LabelStore } from '../infra/label-store';
 import type { Metrics } from '../infra/metrics';
 import type { Outbox } from '../infra/outbox';
 import type { ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
-import { requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
-import { rawBody } from './middleware/body';
+import type { SeenSignatures } from '../infra/seen-signatures';
+import { precheckCaller, requireModeratorOrSignature, requireSignature, resolveSite } from './middleware/auth';
+import { rawBody, UploadSlots } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { erasureRoutes } from './routes/erasure';
 import type { EraseDeps } from '../use-cases/erase';
+import { labelRoutes } from './routes/labels';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
 import { createSchemas } from './schemas';
@@ -39,12 +42,18 @@ export interface ApiDeps {
   /** Erasure of comments and authors. */
   erasure: EraseDeps;
   deadLetters: DeadLetterStore;
+  /** Sites' labelled histories (POST …/labels); the route is absent without it. */
+  labels?: LabelStore;
   moderators: ModeratorDirectory;
   metrics: Metrics;
+  /** Signed requests already accepted (replay protection). */
+  seenSignatures: SeenSignatures;
+  /** The process's cap on bodies read at once (default: one of the app's own). */
+  uploadSlots?: UploadSlots;
   /** Resolves when Redis and the queue are usable; rejects with the reason otherwise. */
   ready: () => Promise<void>;
   now: () => Date;
-  /** Further routers (the moderators' API and page), mounted before the 404 handler. */
+  /** Further routers (the moderators' API and page), mounted before the site API; each checks its own callers. */
   extensions?: Array<{ path: string; router: Router }>;
 }
 
@@ -85,35 +94,55 @@ export function createApp(deps: ApiDeps): Express {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]ticket=)[^&]*/g, '$1[redacted]') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (res.statusCode >= 500 || err ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Successful requests are logged at debug: at thousands of comments a second an info line per
+      // request would cost more CPU than storing the comment. Failures stay at warn/error.
+      customLogLevel: (_req, res, err) => (res.statusCode >= 500 || err ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const route = routeLabel(req);
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ route });
     });
     next();
   });
 
-  app.use(opsRoutes(deps.ready, metrics.registry));
+  app.use(opsRoutes(deps.ready, metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
+  // Extensions (the moderators' API under /v1/sites/:site/moderation) check their own callers, so
+  // they go before the site API's pre-body signature check.
+  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
 
-  const tolerance = config.http.signatureToleranceSeconds;
-  const signed = requireSignature(tolerance);
-  const signedOrModerator = requireModeratorOrSignature(deps.moderators, tolerance);
+  const signature = { toleranceSeconds: config.http.signatureToleranceSeconds, seen: deps.seenSignatures };
+  const signed = requireSignature(signature);
+  const signedOrModerator = requireModeratorOrSignature(deps.moderators, signature);
   const siteApi = express.Router({ mergeParams: true });
-  siteApi.use(resolveSite(deps.sites), rawBody(config.http.bodyLimitBytes));
+  // Site and caller are checked before a byte of body is read; bodies share one cap on concurrent uploads.
+  siteApi.use(
+    resolveSite(deps.sites),
+    precheckCaller(deps.moderators, signature.toleranceSeconds),
+    rawBody({
+      limitBytes: config.http.bodyLimitBytes,
+      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
+      slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
+    }),
+  );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
+  if (deps.labels) siteApi.use(labelRoutes(deps.labels, config.limits.batchSize, signed));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.outbox, signedOrModerator));
   siteApi.use(erasureRoutes(deps.erasure, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
-  for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
+function routeLabel(req: express.Request): string {
+  if (!req.route) return 'unmatched';
+  return `${req.baseUrl.replace(/^\/v1\/sites\/[^/]+/, '/v1/sites/:site')}${req.route.path}`;
 }

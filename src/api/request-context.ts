@@ -3,7 +3,7 @@ import type { SiteConfig } from '../../config';
 import type { Moderator } from '../security/moderators';
 import type {} from 'pino-http'; // adds req.log
 
-export type Caller = { kind: 'cms' } | { kind: 'moderator'; moderator: Moderator };
+export type Caller = { kind: 'cms'; scheme: 'v1' | 'v2' } | { kind: 'moderator'; moderator: Moderator };
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

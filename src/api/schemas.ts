@@ -8,8 +8,17 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const noControl = (s: string) => !CONTROL.test(s);
 const CONTROL_MESSAGE = 'must not contain control characters (other than tab and newline)';
 
-/** Ids of comments, articles and authors: what CMSs use (numbers, UUIDs, slugs). */
-export const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._~:@+=-]+$/, 'may contain letters, digits and . _ ~ : @ + = - only');
+/**
+ * Ids of comments, articles and authors: what CMSs use (numbers, UUIDs, slugs, e-mail-like and
+ * base64 ids). 1–128 characters of `A–Z a–z 0–9 . _ ~ - @ + =`; no `:`, `/`, `%` or spaces (the
+ * Redis keys encode ids anyway: see `keyPart` in src/infra/keys.ts).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9._~@+=-]{1,128}$/;
+export const Id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(ID_PATTERN, 'may contain letters A–Z a–z, digits and . _ ~ - @ + = only');
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_MESSAGE);
 const nonBlank = (max: number) => text(max).refine((s) => s.trim().length > 0, 'must not be empty');

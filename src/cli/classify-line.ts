@@ -60,7 +60,8 @@ export async function classifyLine(line: string, deps: PipelineDeps, repeats: Re
     const verdict = await moderate({ id: input.id, articleId: 'cli', author: { id: 'cli' }, body: input.body }, context, deps);
     const scores = Object.fromEntries(SCORE_KEYS.map((k) => [k, round(verdict.scores[k] ?? 0)]));
     const reasons = verdict.reasons.map((r) => ({ code: r.code, score: round(r.score), spans: r.spans, message: r.message }));
-    return { id: input.id, scores, action: verdict.action, reasons };
+    const adapter = verdict.adapter ? { adapter: { version: verdict.adapter.version, score: round(verdict.adapter.score) } } : {};
+    return { id: input.id, scores, action: verdict.action, reasons, ...adapter };
   } catch (err) {
     return { id: input.id, error: `moderation failed: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -1,10 +1,11 @@
 /**
  * A small client for the public API v1, as a CMS would use it: every request is signed with the
- * site's webhook secret (`X-Signature`, see src/security/signature.ts). Used by the demo, tests and
+ * site's webhook secret over method, path and body (`X-Signature` scheme v2 with a fresh nonce, see
+ * src/security/signature.ts), so sending the same payload twice is two requests, never a replay. Used by the demo, tests and
  * benchmarks. It never throws on an HTTP status (callers assert on `status`); it throws only when the
  * API cannot be reached or does not answer within `timeoutMs`.
  */
-import { SIGNATURE_HEADER, signatureHeader } from '../security/signature';
+import { SIGNATURE_HEADER, signRequest } from '../security/signature';
 import type { ArticleInput, CommentInput, CommentStatus, Reason, Scores } from '../moderation/types';
 
 export interface CmsClientOptions {
@@ -102,16 +103,21 @@ export class CmsClient {
     return this.signed('DELETE', `/authors/${encodeURIComponent(id)}`);
   }
 
-  /** Any signed request under `/v1/sites/:site` (the body is signed exactly as sent; GET signs ""). */
+  /** Any signed request under `/v1/sites/:site` (method, path as sent and body are signed; GET signs ""). */
   signed<T>(method: string, path: string, payload?: unknown): Promise<CmsResponse<T>> {
     const raw = payload === undefined ? '' : JSON.stringify(payload);
-    const headers: Record<string, string> = { [SIGNATURE_HEADER]: signatureHeader(this.secret, raw) };
+    const url = this.url(path);
+    const headers: Record<string, string> = { [SIGNATURE_HEADER]: signRequest(this.secret, { method, path: url.pathname + url.search, rawBody: raw }) };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     return this.send(method, path, headers, payload === undefined ? undefined : raw);
   }
 
+  private url(path: string): URL {
+    return new URL(`${this.baseUrl}/v1/sites/${encodeURIComponent(this.site)}${path}`);
+  }
+
   private async send<T>(method: string, path: string, headers: Record<string, string>, body?: string): Promise<CmsResponse<T>> {
-    const url = `${this.baseUrl}/v1/sites/${encodeURIComponent(this.site)}${path}`;
+    const url = this.url(path);
     const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
     const text = await res.text();
     let parsed: unknown = text;

@@ -1,5 +1,5 @@
 /** Redis store of articles, the context comments are judged against. */
-import type { Redis } from 'ioredis';
+import { script, type RedisClient as Redis } from './redis';
 import type { ArticleInput } from '../moderation/types';
 import type { Keys } from './keys';
 
@@ -8,11 +8,20 @@ export interface StoredArticle extends ArticleInput {
   updatedAt: string;
 }
 
+const PUT_IF_ABSENT = "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], 'title', ARGV[1], 'body', ARGV[2], 'updatedAt', ARGV[3]) end";
+
 export class ArticleStore {
+  private readonly putIfAbsentScript: (...args: string[]) => Promise<unknown>;
+  /** Articles already read, by key, with the `updatedAt` they were read at (bounded, oldest dropped first). */
+  private readonly cache = new Map<string, StoredArticle>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+    private readonly cacheSize = 2_000,
+  ) {
+    this.putIfAbsentScript = script(redis, 'cmArticlePutIfAbsent', 1, PUT_IF_ABSENT);
+  }
 
   /** Creates or replaces an article; `created` tells which. */
   async upsert(site: string, id: string, article: ArticleInput, now: Date): Promise<{ created: boolean }> {
@@ -26,19 +35,35 @@ export class ArticleStore {
 
   /** Stores an article only if none is stored yet (context sent along with a comment). */
   async putIfAbsent(site: string, id: string, article: ArticleInput, now: Date): Promise<void> {
-    await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], 'title', ARGV[1], 'body', ARGV[2], 'updatedAt', ARGV[3]) end",
-      1,
-      this.keys.article(site, id),
-      article.title,
-      article.body,
-      now.toISOString(),
-    );
+    await this.putIfAbsentScript(this.keys.article(site, id), article.title, article.body, now.toISOString());
   }
 
   async get(site: string, id: string): Promise<StoredArticle | null> {
     const h = await this.redis.hgetall(this.keys.article(site, id));
     if (!h.title && !h.body) return null;
     return { id, title: h.title ?? '', body: h.body ?? '', url: h.url, publishedAt: h.publishedAt, updatedAt: h.updatedAt };
+  }
+
+  /**
+   * Like `get`, but reads the whole article only when its `updatedAt` changed since this process last
+   * read it: a worker judging many comments on one article fetches its body (often kilobytes) once.
+   */
+  async getCached(site: string, id: string): Promise<StoredArticle | null> {
+    const key = this.keys.article(site, id);
+    const cached = this.cache.get(key);
+    const updatedAt = await this.redis.hget(key, 'updatedAt');
+    if (cached && updatedAt !== null && cached.updatedAt === updatedAt) {
+      this.cache.delete(key); // re-insert: most recently used last
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const article = await this.get(site, id);
+    if (!article) {
+      this.cache.delete(key);
+      return null;
+    }
+    this.cache.set(key, article);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    return article;
   }
 }

@@ -3,7 +3,7 @@
  * decide it. A claim is one Redis key holding the moderator's name with a TTL, so an abandoned
  * claim expires by itself; the holder renews it by claiming again.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type ClaimResult =

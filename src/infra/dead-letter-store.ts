@@ -1,5 +1,5 @@
 /** Callbacks that exhausted their retries, kept per site until re-driven (written by the outbox scripts). */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 import type { DeliveredEvent } from './outbox';
 

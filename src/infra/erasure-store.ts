@@ -4,8 +4,9 @@
  * CMS events, dead letters and labelled examples (kept anonymised where the site allows). The core
  * is one Lua script per comment; dead letters and labels are cleaned after it (idempotent).
  */
-import type { Redis } from 'ioredis';
-import type { Keys } from './keys';
+import { createHash } from 'node:crypto';
+import type { RedisClient as Redis } from './redis';
+import { KEY_PART_LUA, keyAround, type Keys } from './keys';
 import { authorSubject, commentSubject } from './outbox';
 import type { LabelledExample } from './label-store';
 import { textFingerprint } from '../moderation/record';
@@ -15,8 +16,9 @@ import type { CommentInput } from '../moderation/types';
 //       repeat-post set of the current text.
 // ARGV: commentId, subject, thread key around the article id (2), author decisions key around the
 //       author id (2), author comments key around the author id (2), the entry prefix of this comment
-//       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones).
-const ERASE_COMMENT = `
+//       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones), the
+//       article's thread list key around the article id (2).
+const ERASE_COMMENT = `${KEY_PART_LUA}
 local h = redis.call('HMGET', KEYS[1], 'comment', 'qidx', 'status')
 if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
   redis.call('ZREM', KEYS[8], ARGV[1])
@@ -25,12 +27,16 @@ end
 if h[1] then
   local c = cjson.decode(h[1])
   if h[2] then for _, k in ipairs(cjson.decode(h[2])) do redis.call('ZREM', k, ARGV[1]) end end
-  redis.call('ZREM', ARGV[3] .. c.articleId .. ARGV[4], ARGV[1])
-  local dk = ARGV[5] .. c.author.id .. ARGV[6]
+  redis.call('ZREM', ARGV[3] .. key_part(c.articleId) .. ARGV[4], ARGV[1])
+  local dk = ARGV[5] .. key_part(c.author.id) .. ARGV[6]
   for _, e in ipairs(redis.call('LRANGE', dk, 0, -1)) do
     if string.find(e, ARGV[9], 1, true) == 1 then redis.call('LREM', dk, 0, e) end
   end
-  redis.call('SREM', ARGV[7] .. c.author.id .. ARGV[8], ARGV[1])
+  redis.call('SREM', ARGV[7] .. key_part(c.author.id) .. ARGV[8], ARGV[1])
+  local tl = ARGV[11] .. key_part(c.articleId) .. ARGV[12]
+  for _, e in ipairs(redis.call('LRANGE', tl, 0, -1)) do
+    if cjson.decode(e).id == ARGV[1] then redis.call('LREM', tl, 0, e) end
+  end
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[5], ARGV[2])
@@ -41,7 +47,6 @@ redis.call('SREM', KEYS[9], ARGV[1])
 if h[1] then return 1 end
 return 0`;
 
-const around = (key: (x: string) => string): [string, string] => key('\u0001').split('\u0001') as [string, string];
 
 /** One audit record per erasure: what, why, by whom and how much; no personal data. */
 export interface ErasureAudit {
@@ -83,11 +88,12 @@ export class ErasureStore {
       k.textPosts(site, fingerprint),
       id,
       subject,
-      ...around((a) => k.articleComments(site, a)),
-      ...around((a) => k.authorDecisions(site, a)),
-      ...around((a) => k.authorComments(site, a)),
+      ...keyAround((a) => k.articleComments(site, a)),
+      ...keyAround((a) => k.authorDecisions(site, a)),
+      ...keyAround((a) => k.authorComments(site, a)),
       `{"commentId":${JSON.stringify(id)},`,
       decidedOnly ? 'decided' : 'any',
+      ...keyAround((a) => k.articleThread(site, a)),
     );
     return erased === 1;
   }
@@ -154,6 +160,31 @@ export class ErasureStore {
       anonymised++;
     }
     return { erased, anonymised };
+  }
+
+  /**
+   * Site learning's labels of the given comments (keyed by comment id): erased, or with `anonymise`
+   * kept under an id that cannot be traced back. And their entries in the live-update log.
+   */
+  async eraseSiteLabelsAndLiveLog(site: string, commentIds: ReadonlySet<string>, anonymise: boolean): Promise<void> {
+    const key = this.keys.siteLabels(site);
+    for (const id of commentIds) {
+      const raw = await this.redis.hget(key, id);
+      if (!raw) continue;
+      await this.redis.hdel(key, id);
+      if (anonymise) {
+        const anonId = `anon-${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
+        await this.redis.hset(key, anonId, JSON.stringify({ ...(JSON.parse(raw) as object), id: anonId }));
+      }
+    }
+    const log = this.keys.eventLog(site);
+    const doomed: string[] = [];
+    for (const [entryId, fields] of await this.redis.xrange(log, '-', '+')) {
+      const json = fields[1] ?? '';
+      const named = (JSON.parse(json) as { id?: unknown; ids?: unknown }).id;
+      if ((typeof named === 'string' && commentIds.has(named)) || [...commentIds].some((id) => json.includes(JSON.stringify(id)))) doomed.push(entryId);
+    }
+    if (doomed.length) await this.redis.xdel(log, ...doomed);
   }
 
   /** Appends an audit record (capped at the newest 100,000). */

@@ -1,11 +1,66 @@
-/** Live updates over Redis pub/sub, so every API process can push them to moderators' pages. */
-import type { Redis } from 'ioredis';
+/**
+ * Live updates: each event is appended to the site's capped Redis stream (`keys.eventLog`) and
+ * published on its pub/sub channel in one script, carrying the stream entry id as `eventId`. Every
+ * API process pushes the channel to moderators' pages; a page that reconnects names the last id it
+ * saw and gets what it missed from the stream (`eventsSince`).
+ */
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type SiteEvent = Record<string, unknown> & { type: string };
 
+/** Entries kept per site for replay (approximate trim). */
+export const EVENT_LOG_LENGTH = 5000;
+
+// KEYS: stream, channel. ARGV: json (an object), maxlen. The id is spliced in as the first field.
+const PUBLISH = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
+local json = '{"eventId":"' .. id .. '",' .. string.sub(ARGV[1], 2)
+redis.call('PUBLISH', KEYS[2], json)
+return id
+`;
+
 export function createPublisher(redis: Redis, keys: Keys) {
   return async (site: string, event: SiteEvent | Record<string, unknown>): Promise<void> => {
-    await redis.publish(keys.events(site), JSON.stringify({ ...event, site, at: new Date().toISOString() }));
+    const json = JSON.stringify({ ...event, site, at: new Date().toISOString() });
+    await redis.eval(PUBLISH, 2, keys.eventLog(site), keys.events(site), json, String(EVENT_LOG_LENGTH));
   };
 }
+
+/** A replayed event: its stream id and its JSON (with `eventId`, as it was published). */
+export interface LoggedEvent {
+  id: string;
+  json: string;
+}
+
+/**
+ * Events after `lastId`, oldest first (at most `limit`); `gap` is true when entries after
+ * `lastId` were already trimmed away (the reader should reload instead of trusting the replay).
+ */
+export async function eventsSince(redis: Redis, keys: Keys, site: string, lastId: string, limit = 1000): Promise<{ events: LoggedEvent[]; gap: boolean }> {
+  const key = keys.eventLog(site);
+  const [entries, first] = await Promise.all([
+    redis.xrange(key, `(${lastId}`, '+', 'COUNT', limit),
+    redis.xrange(key, '-', '+', 'COUNT', 1),
+  ]);
+  const oldest = first[0]?.[0];
+  const gap = oldest !== undefined && compareEventIds(oldest, lastId) > 0 && entries.length > 0 && entries[0][0] === oldest;
+  const events = entries.map(([id, fields]) => ({ id, json: `{"eventId":"${id}",${fields[1].slice(1)}` }));
+  return { events, gap: gap || entries.length === limit };
+}
+
+/** Id of the newest logged event of the site, or `0-0`. */
+export async function latestEventId(redis: Redis, keys: Keys, site: string): Promise<string> {
+  const [newest] = await redis.xrevrange(keys.eventLog(site), '+', '-', 'COUNT', 1);
+  return newest?.[0] ?? '0-0';
+}
+
+/** Orders stream ids (`<ms>-<seq>`); malformed ids sort first. */
+export function compareEventIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return (am || 0) - (bm || 0) || (as || 0) - (bs || 0);
+}
+
+/** A stream id as a client may send it (Last-Event-ID). */
+export const EVENT_ID = /^\d{1,15}-\d{1,10}$/;

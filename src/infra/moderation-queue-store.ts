@@ -1,15 +1,23 @@
 /**
- * Reads the flagged queue from the sorted-set indexes every decision maintains (see
+ * Reads the queues from the sorted-set indexes every decision (and report) maintains (see
  * use-cases/decision-write.ts): one page per call, keyset-paginated on (score, id), so a page
  * costs the same at item 10 as at item 10,000 and never skips or repeats when items come and go.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { ReasonCode } from '../moderation/types';
 import type { Keys } from './keys';
 
 /** `priority`: most urgent first (severity, then oldest). `age`: oldest first. */
 export type QueueSort = 'priority' | 'age';
+
+/**
+ * The listings: `flagged` (waiting for a person; sorts and filters apply), `reported` (open reader
+ * reports, by weighted reports and severity), `escalated`, `approved` / `rejected` (newest decision
+ * first) and `article` (every comment of `filter.articleId`, in thread order).
+ */
+export const QUEUES = ['flagged', 'reported', 'escalated', 'approved', 'rejected', 'article'] as const;
+export type QueueName = (typeof QUEUES)[number];
 
 export interface QueueFilter {
   reason?: ReasonCode;
@@ -25,6 +33,8 @@ export interface QueueCursor {
 
 export interface QueuePageQuery {
   site: string;
+  /** Default `flagged`. */
+  queue?: QueueName;
   sort: QueueSort;
   filter: QueueFilter;
   cursor?: QueueCursor;
@@ -96,6 +106,22 @@ export class ModerationQueueStore {
 
   /** One page of the flagged queue in the requested order, filtered by every filter given. */
   async page(q: QueuePageQuery): Promise<QueuePage> {
+    if (q.queue && q.queue !== 'flagged') return this.listing(q, q.queue);
+    return this.flagged(q);
+  }
+
+  /** A listing other than the flagged queue: one index, in its own order. */
+  private async listing(q: QueuePageQuery, queue: Exclude<QueueName, 'flagged'>): Promise<QueuePage> {
+    const { site } = q;
+    const key =
+      queue === 'reported' ? this.keys.reported(site)
+      : queue === 'escalated' ? this.keys.escalated(site)
+      : queue === 'article' ? this.keys.articleComments(site, q.filter.articleId ?? '')
+      : this.keys.decidedByStatus(site, queue);
+    return this.run([key], [], queue === 'article' ? 'asc' : 'desc', q);
+  }
+
+  private async flagged(q: QueuePageQuery): Promise<QueuePage> {
     const { site, filter } = q;
     const filters = [
       filter.reason ? this.keys.flaggedByReason(site, filter.reason) : null,
@@ -113,11 +139,15 @@ export class ModerationQueueStore {
       keys = [`${this.keys.flaggedByPriority(site)}:tmp:${randomUUID()}`, ...inputs];
       weights = inputs.map((_, i) => (i === 0 ? '1' : '0'));
     }
+    return this.run(keys, weights, q.sort === 'age' ? 'asc' : 'desc', q);
+  }
+
+  private async run(keys: string[], weights: string[], direction: 'asc' | 'desc', q: QueuePageQuery): Promise<QueuePage> {
     const [total, flat] = (await this.redis.eval(
       PAGE,
       keys.length,
       ...keys,
-      q.sort === 'age' ? 'asc' : 'desc',
+      direction,
       q.cursor?.score ?? '',
       q.cursor?.id ?? '',
       String(q.limit),

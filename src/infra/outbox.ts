@@ -11,13 +11,14 @@
  * subject's event n+1 is never sent before event n was delivered or dead-lettered.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keys } from './keys';
+import type { RedisClient as Redis } from './redis';
+import { keyPart, type Keys } from './keys';
+import type { CallbackJobData, CallbackQueue } from './queues';
 
 /** The subject of a comment's events. */
-export const commentSubject = (commentId: string) => `c:${commentId}`;
+export const commentSubject = (commentId: string) => `c:${keyPart(commentId)}`;
 /** The subject of an author's events (e.g. `user.moderated`). */
-export const authorSubject = (authorId: string) => `u:${authorId}`;
+export const authorSubject = (authorId: string) => `u:${keyPart(authorId)}`;
 
 /**
  * An event as the caller describes it: `body` is what the CMS receives, without `eventId` and
@@ -25,7 +26,7 @@ export const authorSubject = (authorId: string) => `u:${authorId}`;
  */
 export interface OutboxEvent {
   subject: string;
-  body: { type: string; site: string } & Record<string, unknown>;
+  body: { type: string; site: string; [field: string]: unknown } | { type: string; site: string };
 }
 
 /** An event as delivered: the body plus its id and its subject's sequence number. */
@@ -253,4 +254,14 @@ export class Outbox {
 export function eventBody(body: OutboxEvent['body']): string {
   const { eventId: _id, sequence: _seq, ...rest } = body as Record<string, unknown>;
   return JSON.stringify(rest);
+}
+
+/** The outbox as the `CallbackQueue` of events other than decisions (e.g. `user.moderated`). */
+export class OutboxCallbacks implements CallbackQueue {
+  constructor(private readonly outbox: Outbox) {}
+
+  async add({ site, payload }: CallbackJobData): Promise<string> {
+    const subject = payload.type === 'user.moderated' ? authorSubject(payload.user.id) : commentSubject(payload.comment.id);
+    return (await this.outbox.enqueueEvent(site, { subject, body: payload })).eventId;
+  }
 }

@@ -1,18 +1,55 @@
 /**
  * Redis connections, configured per role as BullMQ advises: workers retry forever
  * (`maxRetriesPerRequest: null`); the API fails fast (`enableOfflineQueue: false`) so a Redis
- * outage is an immediate 503 instead of a hidden backlog.
+ * outage is an immediate 503 instead of a hidden backlog. Commands issued in the same tick are
+ * auto-pipelined (one write, one round trip). With cluster nodes configured
+ * (`REDIS_CLUSTER_NODES=host:port,…` or a `redis+cluster://host:port,host:port` URL) the connection is
+ * an ioredis `Cluster`; keys carry per-site hash tags (see keys.ts) so every script touches one slot.
  */
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterNode, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'api' | 'worker';
 
-export function createRedis(url: string, role: RedisRole, name: string): Redis {
-  const options: RedisOptions =
-    role === 'worker'
-      ? { maxRetriesPerRequest: null, connectionName: name }
-      : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name };
-  const redis = new Redis(url, options);
+/** A single Redis or a Redis Cluster: every store works with either. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: a URL, and optionally cluster seed nodes (`host:port,…`). */
+export interface RedisTarget {
+  url: string;
+  clusterNodes?: string;
+}
+
+/** The cluster seed nodes of a target, or null for a single Redis. */
+export function clusterNodesOf(target: RedisTarget): ClusterNode[] | null {
+  let list = target.clusterNodes?.trim() ?? '';
+  if (!list && target.url.startsWith('redis+cluster://')) list = target.url.slice('redis+cluster://'.length).replace(/\/.*$/, '');
+  if (!list) return null;
+  return list.split(',').map((hp) => {
+    const [host, port] = hp.trim().split(':');
+    return { host: host || '127.0.0.1', port: Number(port) || 6379 };
+  });
+}
+
+function roleOptions(role: RedisRole, name: string): RedisOptions {
+  return role === 'worker'
+    ? { maxRetriesPerRequest: null, connectionName: name }
+    : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name };
+}
+
+export function createRedis(target: RedisTarget | string, role: RedisRole, name: string): RedisClient {
+  const t = typeof target === 'string' ? { url: target } : target;
+  const nodes = clusterNodesOf(t);
+  const options = roleOptions(role, name);
+  const redis: RedisClient = nodes
+    ? new Cluster(nodes, {
+        redisOptions: options,
+        enableAutoPipelining: true,
+        enableOfflineQueue: role === 'worker',
+        // A master that restarts or fails over: keep asking for the slot map until it settles.
+        clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
+        slotsRefreshTimeout: 2_000,
+      })
+    : new Redis(t.url, { ...options, enableAutoPipelining: true });
   // Errors are reported by readiness checks and failing commands; without a listener ioredis
   // would print every reconnect attempt as an unhandled error event.
   redis.on('error', () => undefined);
@@ -20,7 +57,7 @@ export function createRedis(url: string, role: RedisRole, name: string): Redis {
 }
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */
-export function waitForReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+export function waitForReady(redis: RedisClient, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -42,17 +79,41 @@ export function waitForReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
 /** True for errors that mean Redis could not be reached (as opposed to a bad command). */
 export function isConnectionError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : String(err);
-  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|Stream isn't writeable|Reached the max retries/i.test(msg);
+  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|Stream isn't writeable|Reached the max retries|CLUSTERDOWN|TRYAGAIN|refresh slots|All nodes failed|startup nodes/i.test(msg);
 }
 
+/**
+ * A Lua script registered once on the connection (`defineCommand`): ioredis sends EVALSHA and the
+ * script text only when Redis does not know it yet (after a restart, or on a new cluster node).
+ */
+export function script<R>(redis: RedisClient, name: string, numberOfKeys: number, lua: string): (...args: Array<string | number>) => Promise<R> {
+  const client = redis as unknown as Record<string, (...args: Array<string | number>) => Promise<R>>;
+  if (typeof client[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
+  return (...args) => client[name](...args);
+}
+
+/** The masters to scan: each node of a cluster, or the one Redis. */
+const scanNodes = (redis: RedisClient): Redis[] => (redis instanceof Cluster ? redis.nodes('master') : [redis]);
+
 /** Deletes every key that starts with `prefix` (SCAN in batches, so it is safe on a shared Redis). */
-export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+export async function deleteKeysByPrefix(redis: RedisClient, prefix: string): Promise<number> {
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
+  // Keys are `<prefix without braces>:…` (see keys.ts); older callers pass the configured prefix.
+  const pattern = `${prefix.replace(/[{}]/g, '')}:*`;
+  for (const node of scanNodes(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      // One DEL per key: on a cluster, the keys of one batch live in different slots.
+      if (keys.length) deleted += (await Promise.all(keys.map((k) => node.del(k)))).reduce((a, b) => a + b, 0);
+    } while (cursor !== '0');
+  }
   return deleted;
+}
+
+/** A new connection like `redis` (same node or cluster) with some options changed (e.g. a subscriber's). */
+export function duplicateRedis(redis: RedisClient, options: RedisOptions): RedisClient {
+  if (redis instanceof Cluster) return redis.duplicate(undefined, { redisOptions: { ...redis.options.redisOptions, ...options }, enableOfflineQueue: options.enableOfflineQueue ?? true });
+  return redis.duplicate(options);
 }

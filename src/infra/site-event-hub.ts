@@ -3,7 +3,7 @@
  * server-sent-event streams of this process: one Redis subscriber connection for the whole process,
  * subscribed to a site's channel only while someone on that site listens.
  */
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 /** Receives each event of the site as the JSON text it was published as. */
@@ -55,7 +55,7 @@ export class SiteEventHub {
   private connection(): Redis {
     if (!this.subscriber) {
       // A subscriber waits out Redis restarts (ioredis re-subscribes on reconnect) instead of failing fast.
-      const sub = this.source.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: 'api-events' });
+      const sub = duplicateRedis(this.source, { enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: 'api-events' });
       sub.on('error', () => undefined);
       sub.on('message', (channel: string, message: string) => {
         for (const listener of this.listeners.get(channel) ?? []) listener(message);

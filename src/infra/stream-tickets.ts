@@ -4,7 +4,7 @@
  * puts only the ticket in the stream's URL. Kept in Redis by hash, so any API process can redeem it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 const hash = (ticket: string) => createHash('sha256').update(ticket).digest('hex');

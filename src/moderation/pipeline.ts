@@ -7,6 +7,7 @@ import type { Classifier, CommentInput, ModerationContext, Verdict } from './typ
 import { compilePolicy, type CompiledPolicy } from './compile-policy';
 import { PHASES } from './phases';
 import type { Phase, PhaseState } from './phases/phase';
+import type { SiteAdapter } from '../site-learning/types';
 
 export interface PipelineDeps {
   classifier: Classifier;
@@ -14,6 +15,8 @@ export interface PipelineDeps {
   policy: Policy | EffectivePolicy;
   /** A precompiled policy (`compilePolicy(policy)`); when given, `policy` is only used for its identity. */
   compiled?: CompiledPolicy;
+  /** The site's adapter learnt from its moderation history (src/site-learning), if it has one. */
+  adapter?: SiteAdapter;
   /** Replaces the default phase list (tests, experiments). */
   phases?: readonly Phase[];
 }
@@ -30,7 +33,7 @@ export async function moderate(comment: CommentInput, context: ModerationContext
   const timings: Record<string, number> = {};
   for (const phase of deps.phases ?? PHASES) {
     const t0 = performance.now();
-    const out = await phase.run({ comment, context, policy, classifier: deps.classifier, state });
+    const out = await phase.run({ comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state });
     timings[phase.name] = performance.now() - t0;
     state = { ...state, ...out, findings: out.findings && out.findings !== state.findings ? [...state.findings, ...out.findings] : state.findings };
     if (state.decision) break;
@@ -45,6 +48,7 @@ export async function moderate(comment: CommentInput, context: ModerationContext
     provider: state.classification?.provider ?? deps.classifier.name,
     modelVersion: state.classification?.modelVersion ?? deps.classifier.version,
     policyVersion: policy.policy.version,
+    ...(state.adapter ? { adapter: state.adapter } : {}),
     timings,
     ...(target ? { target } : {}),
   };

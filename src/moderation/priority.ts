@@ -13,6 +13,7 @@ export const SEVERITY: Record<ReasonCode, number> = {
   INSULT: 3,
   TOXICITY: 2,
   SUSPECT_WORD: 2,
+  SITE_STANDARD: 2,
   REPEAT_POST: 2,
   SPAM: 2,
   PROFANITY: 1,

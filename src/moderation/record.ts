@@ -19,7 +19,10 @@ export interface Decision {
   modelVersion: string;
   policyVersion: string;
   provider: string;
-  timings: Record<string, number>;
+  /** The site adapter (learnt from the site's moderators) that took part, with its version and score. */
+  adapter?: { site: string; version: number; score: number };
+  /** Per-phase timings; no longer stored (metrics keep them), older records may have them. */
+  timings?: Record<string, number>;
   /** Moderator's note, if any. */
   note?: string;
   /** Set while a moderator has escalated the item to a senior colleague. */

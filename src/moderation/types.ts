@@ -29,6 +29,7 @@ export const REASON_CODES = [
   'REPEAT_POST',
   'BANNED_WORD',
   'SUSPECT_WORD',
+  'SITE_STANDARD',
   'PREMODERATION',
   'MODERATOR',
 ] as const;
@@ -108,6 +109,17 @@ export interface ModerationContext {
   repeatCount: number;
   /** Current time (ISO); injected so results are reproducible. */
   now: string;
+  /** What moderators decided about the author (ban, suspension, pre-moderation, trust), if anything. */
+  authorModeration?: AuthorModeration;
+}
+
+/** Moderators' standing decisions about an author, applied by the trust phase. */
+export interface AuthorModeration {
+  banned?: boolean;
+  /** ISO time; suspended while `now` is before it. */
+  suspendedUntil?: string;
+  premoderate?: boolean;
+  trusted?: boolean;
 }
 
 /** What a classifier returns for one text. */
@@ -141,6 +153,8 @@ export interface Verdict {
   provider: string;
   modelVersion: string;
   policyVersion: string;
+  /** The site adapter that scored the comment (site learning), when one applied. */
+  adapter?: { site: string; version: number; score: number };
   /** Milliseconds spent per phase, for diagnosis. */
   timings: Record<string, number>;
   /**

@@ -18,6 +18,7 @@ export function commentView(record: CommentRecord) {
     modelVersion: current ? d.modelVersion : null,
     policyVersion: current ? d.policyVersion : null,
     provider: current ? d.provider : null,
+    adapter: current ? (d.adapter ?? null) : null,
     note: current ? d.note : undefined,
     receivedAt: record.receivedAt,
     updatedAt: record.updatedAt,

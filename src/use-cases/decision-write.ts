@@ -13,6 +13,17 @@ import type { CommentInput, ReasonCode } from '../moderation/types';
 /** Escalated items rank above every other flagged item (priorities stay below 2^53). */
 export const ESCALATION_BOOST = 1e14;
 
+/**
+ * Every queue index the comment sits in after `decision`: the flagged indexes below, the Escalated
+ * queue, or the Approved / Rejected listing (scored by decision time). A later decision moves it.
+ */
+export function queueIndexes(keys: Keys, record: CommentRecord, decision: Decision): IndexEntry[] {
+  if (decision.status === 'approved' || decision.status === 'rejected') return [[keys.decidedByStatus(record.site, decision.status), Date.parse(decision.decidedAt)]];
+  const flagged = flaggedIndexes(keys, record, decision);
+  return decision.escalated && flagged.length ? [...flagged, [keys.escalated(record.site), flagged[0][1]]] : flagged;
+}
+
+/** The flagged queue's indexes (priority, age, per article, author and reason); none unless flagged. */
 export function flaggedIndexes(keys: Keys, record: CommentRecord, decision: Decision): IndexEntry[] {
   if (decision.status !== 'flagged') return [];
   const site = record.site;
@@ -51,7 +62,7 @@ export function decisionWrite(keys: Keys, record: CommentRecord, decision: Decis
     history: { at, event: o.event, by: o.by, from: record.status, to: decision.status, bodyHash: decision.bodyHash, codes: o.codes, ...(o.note ? { note: o.note } : {}) },
     authorEntry: { commentId: record.comment.id, status: decision.status, codes: o.codes, targetAuthorId: o.targetAuthorId, articleId: record.comment.articleId, at },
     authorId: record.comment.author.id,
-    indexes: flaggedIndexes(keys, record, decision),
+    indexes: queueIndexes(keys, record, decision),
     event: commentModeratedEvent(record.site, record.comment, decision),
     eventId: randomUUID(),
   };

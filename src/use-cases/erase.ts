@@ -30,6 +30,7 @@ async function eraseComments(site: string, ids: string[], deps: EraseDeps, decid
   for (const id of ids) if (await deps.erasures.eraseComment(site, id, decidedOnly)) erased.push(id);
   const gone = decidedOnly ? erased : ids;
   const labels = gone.length ? await deps.erasures.eraseLabels(site, new Set(gone), deps.anonymisedLabels(site)) : { erased: 0, anonymised: 0 };
+  if (gone.length) await deps.erasures.eraseSiteLabelsAndLiveLog(site, new Set(gone), deps.anonymisedLabels(site));
   const subjects = new Set([...gone.map(commentSubject), ...extraSubjects]);
   const deadLettersErased = subjects.size ? await deps.erasures.eraseDeadLetters(site, subjects) : 0;
   return { comments: erased.length, labelsErased: labels.erased, labelsAnonymised: labels.anonymised, deadLettersErased };

@@ -1,8 +1,9 @@
 /** Assembles a comment's conversation context from the stores, before the pure pipeline runs. */
 import type { ArticleStore } from '../infra/article-store';
+import type { AuthorStore } from '../infra/author-store';
 import type { CommentStore } from '../infra/comment-store';
 import { textFingerprint, type CommentRecord } from '../moderation/record';
-import type { ContextComment, ModerationContext } from '../moderation/types';
+import type { CommentInput, ContextComment, ModerationContext } from '../moderation/types';
 
 export interface ContextDeps {
   comments: CommentStore;
@@ -12,28 +13,41 @@ export interface ContextDeps {
   /** Window in which identical texts count as repeat posts. */
   repeatWindowSeconds: number;
   now: () => Date;
+  /** Moderators' decisions about authors (ban, suspension, …); without it none apply. */
+  authors?: AuthorStore;
 }
 
 const asContext = (r: CommentRecord): ContextComment => ({ id: r.comment.id, body: r.comment.body, author: r.comment.author, status: r.status });
 
-export async function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
-  const { site, comment } = record;
-  const receivedMs = Date.parse(record.receivedAt);
-  const [article, parent, threadIds, authorHistory, repeatCount] = await Promise.all([
-    deps.articles.get(site, comment.articleId),
-    comment.parentId ? deps.comments.getMany(site, [comment.parentId]).then((found) => found[0] ?? null) : null,
-    deps.comments.recentOnArticle(site, comment.articleId, receivedMs, deps.threadSize + 1),
+/**
+ * One round trip (the commands are auto-pipelined): the article (its body only when it changed),
+ * the parent, the thread from the article's capped thread list, the author's record and the
+ * repeat-post count. The thread holds what the phases read (id, body, author), not whole records.
+ */
+export function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
+  return loadContextFor(record.site, record.comment, Date.parse(record.receivedAt), deps);
+}
+
+/** The context of a comment received at `receivedMs`, stored or not (inline checks judge before storing). */
+export async function loadContextFor(site: string, comment: CommentInput, receivedMs: number, deps: ContextDeps): Promise<ModerationContext> {
+  const [article, parent, thread, authorHistory, repeatCount, authorState] = await Promise.all([
+    deps.articles.getCached(site, comment.articleId),
+    comment.parentId ? deps.comments.getCurrent(site, comment.parentId) : null,
+    deps.comments.threadBefore(site, comment.articleId, receivedMs, deps.threadSize, comment.id),
     deps.comments.authorHistory(site, comment.author.id),
     deps.comments.countRepeats(site, textFingerprint(comment.body), comment.id, deps.repeatWindowSeconds),
+    deps.authors?.get(site, comment.author.id),
   ]);
-  const thread = await deps.comments.getMany(site, threadIds.filter((id) => id !== comment.id).slice(-deps.threadSize));
   return {
     site,
     article: article ? { title: article.title, body: article.body, url: article.url } : undefined,
     parent: parent ? asContext(parent) : undefined,
-    thread: thread.map(asContext),
+    thread: thread.map((e): ContextComment => ({ id: e.id, body: e.body, author: e.author })),
     authorHistory,
     repeatCount,
     now: deps.now().toISOString(),
+    ...(authorState && Object.keys(authorState).length
+      ? { authorModeration: { banned: Boolean(authorState.banned), suspendedUntil: authorState.suspendedUntil, premoderate: authorState.premoderate, trusted: authorState.trusted } }
+      : {}),
   };
 }

@@ -34,7 +34,7 @@ export type ModerateOutcome = 'applied' | 'stale' | 'moderated' | 'duplicate';
  * (its last attempt failed): the comment is flagged for a person instead of being left queued.
  */
 export async function moderateComment(job: ModerationJobData, deps: ModerateDeps, failure?: Error): Promise<ModerateOutcome> {
-  const record = await deps.comments.get(job.site, job.commentId);
+  const record = await deps.comments.getCurrent(job.site, job.commentId);
   if (!record) throw new MissingCommentError(`comment ${job.site}/${job.commentId} not found`);
   if (record.bodyHash !== job.bodyHash) return 'stale';
 
@@ -70,17 +70,21 @@ function needsPerson(failure: Error): Verdict {
   };
 }
 
+/** Scores are stored to 4 decimals: enough for thresholds and review, a fraction of the bytes. */
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** The stored decision: per-phase timings stay in metrics and logs, not in every record. */
 function toDecision(verdict: Verdict, hash: string, now: Date): Decision {
   return {
     status: STATUS_OF_ACTION[verdict.action],
-    reasons: verdict.reasons,
-    scores: verdict.scores,
+    reasons: verdict.reasons.map((r) => ({ ...r, score: round4(r.score) })),
+    scores: Object.fromEntries(Object.entries(verdict.scores).map(([k, v]) => [k, typeof v === 'number' ? round4(v) : v])) as Verdict['scores'],
     decidedBy: 'auto',
     decidedAt: now.toISOString(),
     bodyHash: hash,
     modelVersion: verdict.modelVersion,
     policyVersion: verdict.policyVersion,
     provider: verdict.provider,
-    timings: verdict.timings,
+    ...(verdict.adapter ? { adapter: verdict.adapter } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { moderatorDecide, type ModeratorDecideDeps } from './moderator-decide';
 export interface BulkInput {
   site: string;
   moderator: string;
+  role?: 'moderator' | 'senior';
   action: 'approve' | 'reject';
   ids: readonly string[];
   reasonCode?: ReasonCode;
@@ -33,7 +34,7 @@ export async function moderatorBulk(input: BulkInput, deps: ModeratorDecideDeps)
       ...(await Promise.all(
         chunk.map(async (id): Promise<BulkItemResult> => {
           try {
-            const record = await moderatorDecide({ site: input.site, commentId: id, moderator: input.moderator, action: input.action, reasonCode: input.reasonCode, note: input.note, expectedStatus: input.expectedStatus }, deps);
+            const record = await moderatorDecide({ site: input.site, commentId: id, moderator: input.moderator, role: input.role, action: input.action, reasonCode: input.reasonCode, note: input.note, expectedStatus: input.expectedStatus }, deps);
             return { id, status: 200, result: { status: record.status } };
           } catch (err) {
             if (!(err instanceof AppError) || err.status >= 500) throw err;

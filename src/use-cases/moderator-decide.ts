@@ -1,9 +1,8 @@
 /**
- * A moderator decides a comment: approve, reject (with a reason code) or escalate to a senior
- * colleague. The decision is stored like an automatic one (atomically, with history, author record
+ * A moderator decides a comment: approve, reject (with a reason code), escalate to a senior
+ * colleague, or requeue (back to flagged: the page's undo). The decision is stored like an automatic one (atomically, with history, author record
  * and queue indexes) but marked as a moderator's, so later automatic runs never overturn it; the CMS
- * gets the same signed callback (its outbox event is part of that write); other moderators see it
- * live; approvals and rejections are kept as
+ * gets the same signed callback (its outbox event is written with the decision); other moderators see it live; approvals and rejections are kept as
  * labelled examples for retraining.
  */
 import { AppError, notFound } from '../errors';
@@ -11,13 +10,17 @@ import type { ArticleStore } from '../infra/article-store';
 import type { ClaimStore } from '../infra/claim-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
+import type { DeskStatsStore } from '../infra/desk-stats-store';
 import type { LabelStore } from '../infra/label-store';
+import type { CallbackQueue } from '../infra/queues';
+import type { ReportStore } from '../infra/report-store';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
 import { decisionWrite } from './decision-write';
-import { currentDecision } from './moderator-view';
+import { autoStatus, currentDecision } from './moderator-view';
 
-export type ModeratorAction = 'approve' | 'reject' | 'escalate';
+/** `requeue` puts a decided comment back in the flagged queue (the page's undo). */
+export type ModeratorAction = 'approve' | 'reject' | 'escalate' | 'requeue';
 
 export interface ModeratorDecisionInput {
   site: string;
@@ -28,6 +31,8 @@ export interface ModeratorDecisionInput {
   /** Required for `reject`: why, as one of the reason codes. */
   reasonCode?: ReasonCode;
   note?: string;
+  /** Only `senior` moderators decide escalated comments (default: senior, for internal callers). */
+  role?: 'moderator' | 'senior';
   /** Refuse (409 `changed`) unless the comment still has this status: what the moderator was shown. */
   expectedStatus?: CommentStatus;
 }
@@ -38,11 +43,15 @@ export interface ModeratorDecideDeps {
   articles: ArticleStore;
   claims: ClaimStore;
   labels: LabelStore;
+  /** Where events other than the decision go (an author's `user.moderated`); a decision writes its own. */
+  callbacks: CallbackQueue;
+  reports: ReportStore;
+  desk: DeskStatsStore;
   publish: (site: string, event: Record<string, unknown>) => Promise<void>;
   now: () => Date;
 }
 
-const STATUS = { approve: 'approved', reject: 'rejected', escalate: 'flagged' } as const;
+const STATUS = { approve: 'approved', reject: 'rejected', escalate: 'flagged', requeue: 'flagged' } as const;
 
 /**
  * Applies the action and returns the stored record. Throws 404 for an unknown comment, 409
@@ -67,6 +76,9 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
       throw new AppError('changed', 409, `the comment is ${record.status} now${by ? ` (decided by ${by})` : ''}; reload it`, { details: { status: record.status, decidedBy: by ?? null } });
     }
     const previous = currentDecision(record);
+    if (previous?.escalated && record.status === 'flagged' && input.role === 'moderator' && action !== 'escalate') {
+      throw new AppError('senior_only', 403, 'this comment was escalated: only a senior moderator can decide it');
+    }
     const decision = buildDecision(input, record, previous, deps.now());
     const parent = record.comment.parentId ? await deps.comments.get(site, record.comment.parentId) : null;
     const codes = input.reasonCode ? [input.reasonCode] : decision.reasons.map((r) => r.code);
@@ -83,13 +95,14 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     if (applied.outcome === 'missing') throw notFound(`comment "${commentId}"`);
     if (applied.outcome !== 'applied') throw new AppError('stale', 409, 'the comment was edited since it was loaded; reload it and decide again');
 
-    if (action !== 'escalate') {
+    if (action === 'approve' || action === 'reject') {
       const article = await deps.articles.get(site, record.comment.articleId);
       await deps.labels.append({
         site,
         commentId,
         bodyHash: record.bodyHash,
         body: record.comment.body,
+        articleId: record.comment.articleId,
         articleTitle: article?.title,
         parentBody: parent?.comment.body,
         label: decision.status as 'approved' | 'rejected',
@@ -100,6 +113,12 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
         autoReasons: autoReasons(previous).map((r) => r.code),
         modelVersion: previous?.modelVersion,
       });
+      const model = autoStatus(record);
+      const codes = autoReasons(previous).map((r) => r.code);
+      await Promise.all([
+        deps.reports.resolve(site, commentId, decision.status === 'rejected' ? 'upheld' : 'dismissed'),
+        deps.desk.recordDecision(site, moderator, decision.decidedAt, codes, overturns(model, decision.status)),
+      ]);
     }
     await deps.publish(site, { type: 'decided', id: commentId, status: decision.status, decidedBy: moderator, escalated: decision.escalated === true }).catch(() => undefined);
     return (await deps.comments.get(site, commentId)) ?? record;
@@ -107,6 +126,12 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     await deps.claims.release(site, commentId, moderator).catch(() => undefined);
   }
 }
+
+/**
+ * Whether a moderator's decision goes against the model: approving what it flagged or rejected,
+ * rejecting what it approved (a rejection of a flagged comment confirms it).
+ */
+export const overturns = (model: string | null, status: string) => (status === 'approved' ? model === 'flagged' || model === 'rejected' : status === 'rejected' && model === 'approved');
 
 /** The pipeline's reasons of the last decision (a moderator's own reason is not carried over). */
 const autoReasons = (d?: Decision): Reason[] => (d?.reasons ?? []).filter((r) => r.code !== 'MODERATOR');

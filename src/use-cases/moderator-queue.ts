@@ -6,6 +6,7 @@ import type { ArticleStore } from '../infra/article-store';
 import type { ClaimStore } from '../infra/claim-store';
 import type { CommentStore } from '../infra/comment-store';
 import type { ModerationQueueStore, QueuePageQuery, QueueCursor } from '../infra/moderation-queue-store';
+import type { ReportStore } from '../infra/report-store';
 import type { CommentRecord } from '../moderation/record';
 import { queueItemView, type QueueItemView } from './moderator-view';
 
@@ -14,6 +15,7 @@ export interface ModeratorQueueDeps {
   articles: ArticleStore;
   queue: ModerationQueueStore;
   claims: ClaimStore;
+  reports: ReportStore;
 }
 
 export interface QueueListing {
@@ -22,13 +24,16 @@ export interface QueueListing {
   next?: QueueCursor;
 }
 
-/** A page of flagged comments in queue order, each with its current claim holder. */
+/** The status an item of each listing has (a comment that moved on between reads is left out). */
+const STATUS_OF_QUEUE: Partial<Record<NonNullable<QueuePageQuery['queue']>, string>> = { flagged: 'flagged', escalated: 'flagged', approved: 'approved', rejected: 'rejected' };
+
+/** A page of a queue in its order, each item with its current claim holder and open reports. */
 export async function listQueue(deps: ModeratorQueueDeps, query: QueuePageQuery): Promise<QueueListing> {
   const page = await deps.queue.page(query);
   const ids = page.entries.map((e) => e.id);
-  const [records, holders] = await Promise.all([deps.comments.getMany(query.site, ids), deps.claims.holders(query.site, ids)]);
-  // A comment decided between the index read and the record read is left out of this page.
-  const items = records.filter((r) => r.status === 'flagged').map((r) => queueItemView(r, holders.get(r.comment.id)));
+  const [records, holders, reports] = await Promise.all([deps.comments.getMany(query.site, ids), deps.claims.holders(query.site, ids), deps.reports.totals(query.site, ids)]);
+  const status = STATUS_OF_QUEUE[query.queue ?? 'flagged'];
+  const items = records.filter((r) => !status || r.status === status).map((r) => queueItemView(r, holders.get(r.comment.id), reports.get(r.comment.id)));
   return { items, total: page.total, next: page.next };
 }
 
@@ -42,12 +47,14 @@ export async function queueItemContext(deps: ModeratorQueueDeps, site: string, i
   const record = await deps.comments.get(site, id);
   if (!record) return null;
   const { comment } = record;
-  const [article, parent, threadIds, authorHistory, holders] = await Promise.all([
+  const [article, parent, threadIds, authorHistory, holders, reportTotals, reports] = await Promise.all([
     deps.articles.get(site, comment.articleId),
     comment.parentId ? deps.comments.get(site, comment.parentId) : null,
     deps.comments.recentOnArticle(site, comment.articleId, Date.parse(record.receivedAt), 6),
     deps.comments.authorHistory(site, comment.author.id, 20),
     deps.claims.holders(site, [id]),
+    deps.reports.totals(site, [id]),
+    deps.reports.list(site, id),
   ]);
   const recent = authorHistory.filter((h) => h.commentId !== id).slice(0, 10);
   const [thread, authorComments] = await Promise.all([
@@ -56,7 +63,8 @@ export async function queueItemContext(deps: ModeratorQueueDeps, site: string, i
   ]);
   const bodies = new Map(authorComments.map((r) => [r.comment.id, excerpt(r.comment.body, 280)]));
   return {
-    item: queueItemView(record, holders.get(id)),
+    item: queueItemView(record, holders.get(id), reportTotals.get(id)),
+    reports: reports.map((r) => ({ reason: r.reason, note: r.note ?? null, at: r.at, weight: Math.round(r.weight * 100) / 100, resolved: r.resolved ?? null })),
     article: article ? { id: article.id, title: article.title, excerpt: excerpt(article.body), url: httpUrl(article.url) } : null,
     parent: parent ? brief(parent) : null,
     thread: thread.map(brief),

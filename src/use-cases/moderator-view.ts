@@ -1,5 +1,6 @@
 /** How a flagged (or decided) comment is shown to moderators: the queue row and the item page. */
 import { severityScore } from '../moderation/priority';
+import type { ReportTotals } from '../infra/report-store';
 import type { CommentRecord, Decision } from '../moderation/record';
 
 /** The decision that applies to the comment's current text, if any. */
@@ -8,8 +9,11 @@ export function currentDecision(record: CommentRecord): Decision | undefined {
   return d && d.bodyHash === record.bodyHash && record.status !== 'queued' ? d : undefined;
 }
 
-/** One row of the moderators' queue. `claimedBy` names the moderator looking at it, if any. */
-export function queueItemView(record: CommentRecord, claimedBy?: string) {
+/**
+ * One row of the moderators' queue. `claimedBy` names the moderator looking at it, if any;
+ * `reports` counts open reader reports (with their reporters' weight) by reason.
+ */
+export function queueItemView(record: CommentRecord, claimedBy?: string, reports?: ReportTotals) {
   const d = currentDecision(record);
   return {
     id: record.comment.id,
@@ -27,7 +31,19 @@ export function queueItemView(record: CommentRecord, claimedBy?: string) {
     note: d?.note ?? null,
     receivedAt: record.receivedAt,
     claimedBy: claimedBy ?? null,
+    reports: { count: reports?.count ?? 0, weight: reports?.weight ?? 0, reasons: reports?.reasons ?? {}, total: reports?.total ?? 0 },
+    /** What the pipeline decided before any moderator (for overturns). */
+    autoStatus: autoStatus(record),
   };
 }
 
 export type QueueItemView = ReturnType<typeof queueItemView>;
+
+/** Status of the last automatic decision in the comment's history (null if none). */
+export function autoStatus(record: CommentRecord): string | null {
+  for (let i = record.history.length - 1; i >= 0; i--) {
+    const h = record.history[i];
+    if (h.event === 'decided' && h.by === 'auto') return h.to ?? null;
+  }
+  return record.decision?.decidedBy === 'auto' ? record.status : null;
+}

@@ -1,33 +1,26 @@
 /**
  * The moderators' page in real Chromium (playwright-core, Debian's /usr/bin/chromium) against the
  * real service: sign in, highlighted spans, keyboard decisions, live updates, and attacker-controlled
- * text shown as inert text under the strict Content-Security-Policy. Saves screenshots to docs/.
+ * text shown as inert text under the strict Content-Security-Policy. (The full-queue workspace and its
+ * screenshots: workspace.test.ts.)
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CommentStore } from '../../src/infra/comment-store';
 import { loadSeed, submitFlagged } from '../support/comments';
-import { startTestService, TOKENS, waitFor, type TestService } from '../support/service';
+import { launchChromium, pageSession } from '../support/browser';
+import { startTestService, waitFor, type TestService } from '../support/service';
 
-// docs/screenshots is refreshed on request (UPDATE_SCREENSHOTS=1 npx jest test/browser), so a test run
-// leaves the working tree as it was.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(__dirname, '..', '..', 'docs', 'screenshots') : mkdtempSync(path.join(os.tmpdir(), 'shots-'));
 const XSS_TITLE = '<script>window.__xss = "title"</script> Budget <b>vote</b>';
 const XSS_NAME = '<img src=x onerror="window.__xss = \'name\'">';
 const XSS_BODY = '<script>window.__xss = "body"</script> javascript:alert(1) <img src=x onerror=alert(1)> you are an idiot';
 
 let service: TestService;
 let browser: Browser;
-const problems: string[] = [];
-const pages: Page[] = [];
+const session = pageSession(() => browser, () => service);
+const signedIn = (width = 1280, height = 800) => session.signedIn(width, height);
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([
-    startTestService({ name: 'mod-page' }),
-    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
-  ]);
+  [service, browser] = await Promise.all([startTestService({ name: 'mod-page' }), launchChromium()]);
   await loadSeed(service, '004');
   await service.cms().putArticle('xss-article', { title: XSS_TITLE, body: 'An article whose title tries to run a script.' });
   await submitFlagged(service, { id: 'xss-1', articleId: 'xss-article', author: { id: 'mallory', name: XSS_NAME }, body: XSS_BODY });
@@ -36,22 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await service?.close();
 });
-
-async function signedIn(width = 1280, height = 800): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  pages.push(page);
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !/401|409/.test(m.text()) && problems.push(`console: ${m.text()}`));
-  await page.goto(`${service.baseUrl}/moderate`);
-  await page.getByLabel('Moderator token').fill(TOKENS.demo);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('body[data-live="connected"]').waitFor();
-  return page;
-}
 
 const row = (page: Page, text: string) => page.locator('#queue-list li', { hasText: text });
 const record = (id: string) => new CommentStore(service.redis, service.runtime.keys).get('demo', id);
@@ -62,8 +39,7 @@ async function open(page: Page, text: string) {
 }
 
 afterEach(async () => {
-  await Promise.all(pages.splice(0).map((p) => p.close()));
-  expect(problems.splice(0)).toEqual([]); // no dialog, no script error, no failed load
+  expect(await session.closePages()).toEqual([]); // no dialog, no script error, no failed load
 });
 
 describe('the moderation page', () => {
@@ -118,23 +94,6 @@ describe('the moderation page', () => {
     await expect(row(page, 'javascript:alert(1)').textContent()).resolves.toContain(XSS_NAME);
     expect(await page.locator('img, script:not([src]), b, a[href^="javascript"]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
-  });
-
-  it('takes screenshots of the queue on a laptop and a phone', async () => {
-    for (const [id, body] of [['shot-1', 'Only an idiot would believe NATO planned this.'], ['shot-2', 'You stupid troll, read the article.']]) {
-      await submitFlagged(service, { id, body, articleId: 'seed-004', author: { id: `author-${id}`, name: id === 'shot-1' ? 'Kim' : 'Alex' } });
-    }
-    const desktop = await signedIn(1280, 800);
-    await open(desktop, 'Only an idiot');
-    await desktop.keyboard.press('x');
-    await desktop.screenshot({ path: path.join(SCREENSHOTS, 'queue-desktop.png') });
-    const phone = await signedIn(375, 740);
-    await open(phone, 'Only an idiot');
-    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(375); // no sideways scrolling on a phone
-    await phone.screenshot({ path: path.join(SCREENSHOTS, 'queue-phone.png'), fullPage: true });
-    await Promise.all(pages.splice(0).map((p) => p.close()));
-    await waitFor(() => (service.moderation.hub.listenerCount('demo') === 0 ? true : undefined), 'streams to close with their pages');
   });
 });
 

@@ -11,7 +11,8 @@ import { moderatorExtensions, type ModeratorExtensions } from '../../src/api/mod
 import { Outbox } from '../../src/infra/outbox';
 import { createLogger } from '../../src/logger';
 import { signatureHeader, verifySignature } from '../../src/security/signature';
-import { deleteKeys, REDIS_URL, startService, waitFor, type TestService } from './harness';
+import { signed } from '../security/signed-request';
+import { REDIS_URL, startService, waitFor, type TestService } from './harness';
 
 const SECRET = 'delivery-secret-1';
 
@@ -62,7 +63,7 @@ afterAll(async () => {
 
 function postComment(id: string, body: string) {
   const raw = JSON.stringify({ id, articleId: 'a-1', author: { id: 'u-1' }, body });
-  return request(svc.app).post('/v1/sites/demo/comments').set('Content-Type', 'application/json').set('X-Signature', signatureHeader(SECRET, raw)).send(raw);
+  return signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, raw);
 }
 
 const asModerator = (r: request.Test) => r.set('Authorization', 'Bearer demo-moderator');
@@ -135,7 +136,7 @@ describe('when Redis is unreachable', () => {
     try {
       outage.runtime.apiRedis.disconnect(); // the API's connection drops; it does not queue commands
       const raw = JSON.stringify({ id: 'o-1', articleId: 'a', author: { id: 'u' }, body: 'hello there' });
-      const res = await request(outage.app).post('/v1/sites/demo/comments').set('X-Signature', signatureHeader(SECRET, raw)).set('Content-Type', 'application/json').send(raw);
+      const res = await signed(outage.app, 'POST', '/v1/sites/demo/comments', SECRET, raw);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect((await request(outage.app).get('/readyz')).status).toBe(503);
@@ -223,7 +224,6 @@ describe('ordering, rotation and stalled work', () => {
     expect(last.deadLettered).toHaveLength(1);
     const [dead] = await svc2.runtime.apiStores.deadLetters.list('other-site');
     expect(dead).toMatchObject({ subject: 'u:x', attempts: 3, error: expect.stringMatching(/stopped mid-delivery/), payload: { type: 'user.moderated', sequence: 1 } });
-    await deleteKeys(`${svc2.runtime.keys.prefix}:s:other-site`);
   });
 
   it('flags for a person a comment whose job stalled past the limit, and counts it', async () => {
@@ -231,7 +231,7 @@ describe('ordering, rotation and stalled work', () => {
     await svc2.runtime.apiStores.comments.ingest('demo', { id: 'st-1', articleId: 'a-1', author: { id: 'u-1' }, body: 'A comment whose worker keeps dying.' }, 'b'.repeat(32), new Date());
     // A job that already stalled twice (two workers died holding it): BullMQ fails it the next time it is taken.
     const job = await queue.add('moderate', { site: 'demo', commentId: 'st-1', bodyHash: 'b'.repeat(32) }, { jobId: 'stalled-1', attempts: 8, delay: 1_000 });
-    await svc2.runtime.apiRedis.hset(`${svc2.runtime.keys.prefix}:moderation:${job.id}`, 'defa', 'job stalled more than allowable limit');
+    await svc2.runtime.apiRedis.hset(`${svc2.runtime.keys.queuePrefix(0)}:moderation:${job.id}`, 'defa', 'job stalled more than allowable limit');
     await waitFor(async () => ((await status('st-1')) === 'flagged' ? true : undefined), 'flagged comment');
     const record = (await asModerator(request(app2).get('/v1/sites/demo/comments/st-1'))).body;
     expect(JSON.stringify(record)).toMatch(/PREMODERATION/);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { ErasureStore } from '../../src/infra/erasure-store';
+import { keyBase } from '../../src/infra/keys';
 import { sweepRetention } from '../../src/use-cases/erase';
 import { moderatorApi } from '../support/moderator-api';
 import request from 'supertest';
@@ -30,13 +31,13 @@ async function dump(redis: Redis, prefix: string): Promise<Map<string, string>> 
   const out = new Map<string, string>();
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyBase(prefix)}:*`, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
-      if (key.startsWith(`${prefix}:moderation:`)) continue;
+      if (/^[^:]+:\{q\d+\}:/.test(key)) continue; // BullMQ's queue shards
       const type = await redis.type(key);
       const value =
-        type === 'hash' ? await redis.hgetall(key) : type === 'list' ? await redis.lrange(key, 0, -1) : type === 'set' ? await redis.smembers(key) : type === 'zset' ? await redis.zrange(key, '0', '-1') : await redis.get(key);
+        type === 'hash' ? await redis.hgetall(key) : type === 'list' ? await redis.lrange(key, 0, -1) : type === 'set' ? await redis.smembers(key) : type === 'zset' ? await redis.zrange(key, '0', '-1') : type === 'stream' ? await redis.xrange(key, '-', '+') : await redis.get(key);
       out.set(key, JSON.stringify(value));
     }
   } while (cursor !== '0');

@@ -4,7 +4,8 @@
  */
 import request from 'supertest';
 import Redis from 'ioredis';
-import { signatureHeader } from '../../src/security/signature';
+import { signRequest } from '../../src/security/signature';
+import { signed } from '../security/signed-request';
 import { REDIS_URL, startService, waitFor, type TestService } from './harness';
 
 let svc: TestService;
@@ -37,7 +38,7 @@ const comment = (id: string, body = `A thoughtful remark about the budget (${id}
 
 function post(path: string, payload: unknown, secret: string | string[] = 'new-secret-123', nowMs = Date.now()) {
   const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return request(svc.app).post(`/v1/sites/demo${path}`).set('Content-Type', 'application/json').set('X-Signature', signatureHeader(secret, raw, nowMs)).send(raw);
+  return signed(svc.app, 'POST', `/v1/sites/demo${path}`, secret, raw, { now: nowMs });
 }
 
 const getAsModerator = (id: string) => request(svc.app).get(`/v1/sites/demo/comments/${id}`).set('Authorization', 'Bearer demo-moderator');
@@ -90,7 +91,7 @@ describe('accepting comments', () => {
   it('stores article context sent with a comment and upserts articles with 201 then 200', async () => {
     const put = (body: unknown) => {
       const raw = JSON.stringify(body);
-      return request(svc.app).put('/v1/sites/demo/articles/art-9').set('X-Signature', signatureHeader('new-secret-123', raw)).set('Content-Type', 'application/json').send(raw);
+      return signed(svc.app, 'PUT', '/v1/sites/demo/articles/art-9', 'new-secret-123', raw);
     };
     expect((await put({ title: 'Budget 2027', body: 'The budget…' })).status).toBe(201);
     expect((await put({ title: 'Budget 2027 (updated)', body: 'The budget…', url: 'https://news.example/budget' })).status).toBe(200);
@@ -140,14 +141,14 @@ describe('signatures', () => {
     const res = await request(svc.app)
       .post('/v1/sites/demo/comments')
       .set('Content-Type', 'application/json')
-      .set('X-Signature', signatureHeader('new-secret-123', raw))
+      .set('X-Signature', signRequest('new-secret-123', { method: 'POST', path: '/v1/sites/demo/comments', rawBody: raw }))
       .send(JSON.stringify(comment('c-raw'), null, 2));
     expect(res.status).toBe(401);
   });
 
   it('lets a signed GET read a comment, and refuses an unknown bearer token', async () => {
     await post('/comments', comment('c-read'));
-    const signedGet = await request(svc.app).get('/v1/sites/demo/comments/c-read').set('X-Signature', signatureHeader('new-secret-123', ''));
+    const signedGet = await signed(svc.app, 'GET', '/v1/sites/demo/comments/c-read', 'new-secret-123');
     expect(signedGet.status).toBe(200);
     expect((await request(svc.app).get('/v1/sites/demo/comments/c-read').set('Authorization', 'Bearer nope')).status).toBe(401);
   });
@@ -156,7 +157,7 @@ describe('signatures', () => {
 describe('bad input gets a clear error', () => {
   it('answers 404 for an unknown site', async () => {
     const raw = JSON.stringify(comment('x'));
-    const res = await request(svc.app).post('/v1/sites/nosuch/comments').set('X-Signature', signatureHeader('new-secret-123', raw)).send(raw);
+    const res = await signed(svc.app, 'POST', '/v1/sites/nosuch/comments', 'new-secret-123', raw);
     expect(res.status).toBe(404);
   });
 
@@ -174,12 +175,7 @@ describe('bad input gets a clear error', () => {
 
   it('answers 400 for a body that is not UTF-8', async () => {
     const raw = Buffer.concat([Buffer.from('{"id":"u","body":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
-    const res = await request(svc.app)
-      .post('/v1/sites/demo/comments')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature', signatureHeader('new-secret-123', raw))
-      .serialize((bytes: Buffer) => bytes as unknown as string) // send the bytes as they are
-      .send(raw);
+    const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', 'new-secret-123', raw);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_utf8');
   });

@@ -62,7 +62,7 @@ describe('authentication', () => {
 
   it('tells a signed-in moderator who they are and which sites they may moderate', async () => {
     const res = await request(service.app).get('/v1/moderation/me').set('Authorization', `Bearer ${TOKENS.other}`).expect(200);
-    expect(res.body).toEqual({ name: 'other-moderator', sites: [{ id: 'other', name: 'Other' }] });
+    expect(res.body).toEqual({ name: 'other-moderator', role: 'senior', sites: [{ id: 'other', name: 'Other' }] });
     await request(service.app).get('/v1/moderation/me').set('Authorization', 'Bearer nope').expect(401);
   });
 });

@@ -21,7 +21,7 @@ describe('config/sites.example.json', () => {
       callbackUrl: env.EXAMPLE_NEWS_CALLBACK_URL,
     });
     expect(config.moderators).toEqual([
-      { name: 'newsroom-moderators', tokenSha256: env.MODERATOR_TOKEN_SHA256, sites: ['example-news'] },
+      { name: 'newsroom-moderators', tokenSha256: env.MODERATOR_TOKEN_SHA256, sites: ['example-news'], role: 'senior' },
     ]);
   });
 

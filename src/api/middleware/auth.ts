@@ -1,12 +1,18 @@
 /**
  * Who is calling: a site's CMS (signed request) or a moderator (bearer token scoped to sites).
  * `resolveSite` must run first; unknown sites are 404.
+ *
+ * Order on a site's routes: `resolveSite` → `precheckCaller` (no body read yet: unsigned, malformed,
+ * stale or wrongly-scoped requests are refused before a byte of body is buffered) → `rawBody` →
+ * the route's guard (`requireSignature` / `requireModeratorOrSignature`: the full check over method,
+ * path and body, then the replay check). Other routers mount the same guards from `SignatureGuards`.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { SiteConfig } from '../../../config';
 import { AppError, forbidden, notFound, unauthorized } from '../../errors';
+import type { SeenSignatures } from '../../infra/seen-signatures';
 import { canAccess, type ModeratorDirectory } from '../../security/moderators';
-import { SIGNATURE_HEADER, verifySignature } from '../../security/signature';
+import { SIGNATURE_HEADER, precheckSignature, verifyRequest, type VerifyFailure } from '../../security/signature';
 
 export function resolveSite(sites: ReadonlyMap<string, SiteConfig>) {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -17,46 +23,86 @@ export function resolveSite(sites: ReadonlyMap<string, SiteConfig>) {
   };
 }
 
-const SIGNATURE_PROBLEMS = {
+const SIGNATURE_PROBLEMS: Record<VerifyFailure, string> = {
   missing: `missing ${SIGNATURE_HEADER} header`,
-  malformed: `malformed ${SIGNATURE_HEADER} header; expected t=<unix seconds>,v1=<hex hmac>`,
+  malformed: `malformed ${SIGNATURE_HEADER} header; expected t=<unix seconds>[,n=<nonce>],v2=<hex hmac> (see README "Public API v1")`,
   stale: 'signature timestamp is too far from the current time',
-  mismatch: 'signature does not match the request body',
-} as const;
+  mismatch: 'signature does not match the request method, path and body',
+  v1_not_allowed: 'v1 signatures are accepted on POST /v1/sites/:site/comments only (deprecated); sign with v2',
+};
 
-function checkSignature(req: Request, toleranceSeconds: number): void {
-  const result = verifySignature(req.get(SIGNATURE_HEADER), req.rawBody ?? Buffer.alloc(0), req.site!.webhookSecrets, toleranceSeconds);
-  if (!result.ok) throw new AppError('bad_signature', 401, SIGNATURE_PROBLEMS[result.reason]);
-  req.caller = { kind: 'cms' };
+const badSignature = (reason: VerifyFailure) => new AppError('bad_signature', 401, SIGNATURE_PROBLEMS[reason]);
+
+export interface SignatureOptions {
+  toleranceSeconds: number;
+  /** Remembers accepted signatures for the window, so a replay is refused. */
+  seen: SeenSignatures;
 }
 
-function checkBearer(req: Request, moderators: ModeratorDirectory): void {
+/** The deprecated v1 scheme (body only) is accepted on the comment POST alone. */
+const v1Allowed = (req: Request) => req.method === 'POST' && /^\/v1\/sites\/[^/]+\/comments\/?$/.test(req.originalUrl.split('?')[0]);
+
+async function checkSignature(req: Request, res: Response, opts: SignatureOptions): Promise<void> {
+  const site = req.site!;
+  const result = verifyRequest(
+    req.get(SIGNATURE_HEADER),
+    { method: req.method, path: req.originalUrl, rawBody: req.rawBody ?? Buffer.alloc(0) },
+    { secrets: site.webhookSecrets, toleranceSeconds: opts.toleranceSeconds, allowV1: v1Allowed(req) },
+  );
+  if (!result.ok) throw badSignature(result.reason);
+  if (!(await opts.seen.first(site.id, result.replayId))) {
+    throw new AppError('signature_replayed', 409, 'this signed request was already received; sign a new request (new timestamp or nonce) to send it again');
+  }
+  // A request the service failed to handle may be retried unchanged.
+  res.on('finish', () => {
+    if (res.statusCode >= 500) opts.seen.forget(site.id, result.replayId).catch(() => undefined);
+  });
+  req.caller = { kind: 'cms', scheme: result.scheme };
+}
+
+/** The signature header alone (no body needed): present, well-formed, fresh, v2 unless v1 is allowed here. */
+function checkHeader(req: Request, toleranceSeconds: number): void {
+  const pre = precheckSignature(req.get(SIGNATURE_HEADER), toleranceSeconds, v1Allowed(req));
+  if (!pre.ok) throw badSignature(pre.reason);
+}
+
+async function checkBearer(req: Request, moderators: ModeratorDirectory): Promise<void> {
   const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
   if (!token) throw unauthorized('missing bearer token');
-  const moderator = moderators.authenticate(token);
+  const moderator = await moderators.authenticate(token);
   if (!moderator) throw unauthorized('unknown or revoked token');
   if (!canAccess(moderator, req.site!.id)) throw forbidden(`token has no access to site "${req.site!.id}"`);
   req.caller = { kind: 'moderator', moderator };
 }
 
-/** Turns a throwing check into Express middleware. */
+/** Turns a (possibly async) throwing check into Express middleware. */
 const guard =
-  (check: (req: Request) => void) =>
-  (req: Request, _res: Response, next: NextFunction): void => {
+  (check: (req: Request, res: Response) => void | Promise<void>) =>
+  async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      check(req);
+      await check(req, res);
       next();
     } catch (err) {
       next(err);
     }
   };
 
-/** CMS only: a valid signature over the raw body. */
-export const requireSignature = (toleranceSeconds: number) => guard((req) => checkSignature(req, toleranceSeconds));
+/**
+ * Before the body is read: a moderator's token is checked in full; otherwise the signature header
+ * must be present, well-formed and fresh. Routes still run the full check.
+ */
+export const precheckCaller = (moderators: ModeratorDirectory, toleranceSeconds: number) =>
+  guard((req) => (req.get('authorization') ? checkBearer(req, moderators) : checkHeader(req, toleranceSeconds)));
+
+/** Before the body is read, for CMS-only routes: a present, well-formed, fresh signature header. */
+export const precheckSignatureHeader = (toleranceSeconds: number) => guard((req) => checkHeader(req, toleranceSeconds));
+
+/** CMS only: a valid signature over method, path and raw body, not seen before. */
+export const requireSignature = (opts: SignatureOptions) => guard((req, res) => checkSignature(req, res, opts));
 
 /** Moderator only: a bearer token with access to the site. */
 export const requireModerator = (moderators: ModeratorDirectory) => guard((req) => checkBearer(req, moderators));
 
 /** Either a moderator's bearer token or a CMS signature. */
-export const requireModeratorOrSignature = (moderators: ModeratorDirectory, toleranceSeconds: number) =>
-  guard((req) => (req.get('authorization') ? checkBearer(req, moderators) : checkSignature(req, toleranceSeconds)));
+export const requireModeratorOrSignature = (moderators: ModeratorDirectory, opts: SignatureOptions) =>
+  guard((req, res) => (req.get('authorization') ? checkBearer(req, moderators) : checkSignature(req, res, opts)));

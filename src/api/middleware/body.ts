@@ -5,15 +5,72 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, badRequest } from '../../errors';
 
-/** Reads the body as bytes up to `limitBytes`; larger bodies are answered 413. */
-export function rawBody(limitBytes: number) {
-  const reader = express.raw({ type: () => true, limit: limitBytes });
-  return (req: Request, res: Response, next: NextFunction) =>
-    reader(req, res, (err?: unknown) => {
-      if (err) return next(translateBodyError(err, limitBytes));
+/** A count of request bodies being read at once; past `max`, new uploads are refused at once. */
+export class UploadSlots {
+  private inUse = 0;
+  constructor(readonly max: number) {}
+
+  tryAcquire(): boolean {
+    if (this.inUse >= this.max) return false;
+    this.inUse += 1;
+    return true;
+  }
+
+  release(): void {
+    this.inUse = Math.max(0, this.inUse - 1);
+  }
+
+  get active(): number {
+    return this.inUse;
+  }
+}
+
+export interface RawBodyOptions {
+  limitBytes: number;
+  /** A larger limit for some requests (the batch route). */
+  limitFor?: (req: Request) => number | undefined;
+  /** Shared cap on bodies read at once (every router that reads bodies uses the same slots). */
+  slots?: UploadSlots;
+}
+
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/**
+ * Reads the body as bytes up to the request's limit: larger bodies are answered 413 (at once when
+ * Content-Length says so), and when every upload slot is taken the request is answered 503 with
+ * Retry-After without reading its body.
+ */
+export function rawBody(optionsOrLimit: RawBodyOptions | number) {
+  const options = typeof optionsOrLimit === 'number' ? { limitBytes: optionsOrLimit } : optionsOrLimit;
+  const readers = new Map<number, ReturnType<typeof express.raw>>();
+  const readerFor = (limit: number) => {
+    let reader = readers.get(limit);
+    if (!reader) readers.set(limit, (reader = express.raw({ type: () => true, limit })));
+    return reader;
+  };
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!hasBody(req)) {
+      req.rawBody = Buffer.alloc(0);
+      return next();
+    }
+    const slots = options.slots;
+    if (slots && !slots.tryAcquire()) {
+      return next(new AppError('busy', 503, 'too many uploads in progress; retry later', { expose: true, headers: { 'Retry-After': '1' } }));
+    }
+    let released = false;
+    const release = () => {
+      if (!released) slots?.release();
+      released = true;
+    };
+    req.once('close', release);
+    const limit = options.limitFor?.(req) ?? options.limitBytes;
+    readerFor(limit)(req, res, (err?: unknown) => {
+      release();
+      if (err) return next(translateBodyError(err, limit));
       req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       next();
     });
+  };
 }
 
 function translateBodyError(err: unknown, limitBytes: number): AppError {

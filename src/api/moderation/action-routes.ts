@@ -1,4 +1,4 @@
-/** Acting on the queue: claims, approve / reject / escalate one item, and bulk decisions. */
+/** Acting on the queue: claims, approve / reject / escalate / requeue (undo) one item, and bulk decisions. */
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { AppError, notFound, unprocessable } from '../../errors';
@@ -7,7 +7,7 @@ import { moderatorDecide, type ModeratorAction } from '../../use-cases/moderator
 import { queueItemView } from '../../use-cases/moderator-view';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { Id, parseOr422 } from '../schemas';
-import { moderatorName, type ModerationApiDeps } from './deps';
+import { moderatorName, moderatorRole, type ModerationApiDeps } from './deps';
 import { ActionBody, BulkBody } from './schemas';
 
 const body = <T>(schema: z.ZodType<T>, req: Request, what: string): T => parseOr422(schema, parseOptionalJsonBody(req.rawBody), what);
@@ -24,7 +24,7 @@ export function actionRoutes(deps: ModerationApiDeps): Router {
   router.post('/queue/bulk', async (req, res) => {
     const input = body(BulkBody, req, 'bulk request');
     if (input.action === 'reject' && !input.reasonCode) throw unprocessable('invalid bulk request', [{ path: 'reasonCode', message: 'required to reject' }]);
-    const results = await moderatorBulk({ ...input, site: req.site!.id, moderator: moderatorName(req) }, deps.decide);
+    const results = await moderatorBulk({ ...input, site: req.site!.id, moderator: moderatorName(req), role: moderatorRole(req) }, deps.decide);
     const done = results.filter((r) => r.status === 200).length;
     res.json({ done, refused: results.length - done, results });
   });
@@ -44,11 +44,11 @@ export function actionRoutes(deps: ModerationApiDeps): Router {
     res.status(204).end();
   });
 
-  for (const action of ['approve', 'reject', 'escalate'] as const satisfies readonly ModeratorAction[]) {
+  for (const action of ['approve', 'reject', 'escalate', 'requeue'] as const satisfies readonly ModeratorAction[]) {
     router.post(`/queue/:id/${action}`, async (req, res) => {
       const { reasonCode, note, expectedStatus } = body(ActionBody, req, `${action} request`);
       if (action === 'reject' && !reasonCode) throw unprocessable('invalid reject request', [{ path: 'reasonCode', message: 'required to reject' }]);
-      const record = await moderatorDecide({ site: req.site!.id, commentId: commentId(req), moderator: moderatorName(req), action, reasonCode, note, expectedStatus }, deps.decide);
+      const record = await moderatorDecide({ site: req.site!.id, commentId: commentId(req), moderator: moderatorName(req), role: moderatorRole(req), action, reasonCode, note, expectedStatus }, deps.decide);
       res.json({ item: queueItemView(record), history: record.history });
     });
   }

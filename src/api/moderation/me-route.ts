@@ -6,16 +6,16 @@ import type { ModeratorDirectory } from '../../security/moderators';
 
 export function meRoute(directory: ModeratorDirectory, sites: ReadonlyMap<string, SiteConfig>): Router {
   const router = Router();
-  router.get('/me', (req, res) => {
+  router.get('/me', async (req, res) => {
     const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (!token) throw unauthorized('missing bearer token');
-    const moderator = directory.authenticate(token);
+    const moderator = await directory.authenticate(token);
     if (!moderator) throw unauthorized('unknown or revoked token');
     const visible = moderator.sites.flatMap((id) => {
       const site = sites.get(id);
       return site ? [{ id, name: site.name ?? id }] : [];
     });
-    res.set('Cache-Control', 'no-store').json({ name: moderator.name, sites: visible });
+    res.set('Cache-Control', 'no-store').json({ name: moderator.name, role: moderator.role, sites: visible });
   });
   return router;
 }

@@ -1,6 +1,6 @@
 /** Reading the flagged queue: a page of items, and one item with its context. */
 import { Router } from 'express';
-import { notFound } from '../../errors';
+import { notFound, unprocessable } from '../../errors';
 import { listQueue, queueItemContext } from '../../use-cases/moderator-queue';
 import { Id, parseOr422 } from '../schemas';
 import type { ModerationApiDeps } from './deps';
@@ -10,9 +10,14 @@ export function queueRoutes(deps: ModerationApiDeps): Router {
   const router = Router({ mergeParams: true });
 
   router.get('/queue', async (req, res) => {
-    const { reason, articleId, authorId, sort, cursor, limit } = parseOr422(QueueQuery, req.query, 'queue query');
+    const { queue, reason, articleId, authorId, sort, cursor, limit } = parseOr422(QueueQuery, req.query, 'queue query');
+    if (queue === 'article' && !articleId) throw unprocessable('invalid queue query', [{ path: 'articleId', message: 'required for the article listing' }]);
+    if (queue !== 'flagged' && (reason || authorId || (articleId && queue !== 'article') || sort !== 'priority')) {
+      throw unprocessable('invalid queue query', [{ path: 'queue', message: 'sort and filters apply to the flagged queue only' }]);
+    }
     const listing = await listQueue(deps.queue, {
       site: req.site!.id,
+      queue,
       sort,
       filter: { reason, articleId, authorId },
       cursor: cursor ? decodeCursor(sort, cursor) : undefined,

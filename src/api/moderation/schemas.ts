@@ -1,7 +1,8 @@
 /** Request shapes of the moderators' API, and the opaque queue cursor. */
 import { z } from 'zod';
 import { badRequest } from '../../errors';
-import type { QueueCursor, QueueSort } from '../../infra/moderation-queue-store';
+import { QUEUES, type QueueCursor, type QueueSort } from '../../infra/moderation-queue-store';
+import { REPORT_REASONS } from '../../infra/report-store';
 import { REASON_CODES, type ReasonCode } from '../../moderation/types';
 import { Id } from '../schemas';
 
@@ -15,6 +16,7 @@ const dropEmpty = (v: unknown) => (v && typeof v === 'object' ? Object.fromEntri
 export const QueueQuery = z.preprocess(
   dropEmpty,
   z.strictObject({
+    queue: z.enum(QUEUES).default('flagged'),
     reason: z.enum(REASON_CODES).optional(),
     articleId: Id.optional(),
     authorId: Id.optional(),
@@ -40,6 +42,35 @@ export const BulkBody = z.strictObject({
   note: text(2000).optional(),
   expectedStatus,
 });
+
+export const SearchQuery = z.preprocess(
+  dropEmpty,
+  z.strictObject({
+    q: text(200).optional(),
+    authorId: Id.optional(),
+    articleId: Id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  }),
+);
+
+/** A reader's report, as the CMS forwards it. */
+export const ReportBody = z.strictObject({
+  reporterId: Id,
+  reason: z.enum(REPORT_REASONS),
+  note: text(1000).optional(),
+});
+
+const authorNote = text(2000).optional();
+export const AuthorCommandBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('ban'), note: authorNote, rejectPending: z.boolean().optional(), reasonCode: z.enum(REJECT_CODES).optional() }),
+  z.strictObject({ action: z.literal('unban'), note: authorNote }),
+  z.strictObject({ action: z.literal('suspend'), hours: z.number().positive().max(24 * 365), note: authorNote }),
+  z.strictObject({ action: z.literal('unsuspend'), note: authorNote }),
+  z.strictObject({ action: z.literal('premoderate'), on: z.boolean(), note: authorNote }),
+  z.strictObject({ action: z.literal('trust'), on: z.boolean(), note: authorNote }),
+]);
+
+export const NoteBody = z.strictObject({ text: text(2000).min(1, 'must not be empty') });
 
 /** Cursors are opaque to clients: base64url of [sort, score, id]. */
 export function encodeCursor(sort: QueueSort, c: QueueCursor): string {

@@ -6,7 +6,7 @@ import { commentSubject, type Outbox } from '../../infra/outbox';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { parseOr422 } from '../schemas';
 
-const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
+export const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
 
 export function deadLetterRoutes(deadLetters: DeadLetterStore, outbox: Outbox, guard: RequestHandler): Router {
   const router = Router({ mergeParams: true });

@@ -2,7 +2,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Config } from '../../../config';
 import type { ArticleStore } from '../../infra/article-store';
-import { submitComment, type CommentSubmission, type SubmitDeps } from '../../use-cases/submit-comment';
+import { submitComment, submitComments, type CommentSubmission, type SubmitDeps } from '../../use-cases/submit-comment';
 import { parseJsonBody } from '../middleware/body';
 import { Id, fieldErrors, parseOr422, type Schemas } from '../schemas';
 import { toAppError } from '../middleware/errors';
@@ -37,31 +37,37 @@ export function webhookRoutes(deps: WebhookDeps, guard: RequestHandler): Router 
   router.post('/comments', guard, async (req, res) => {
     const comment = parseOr422(deps.schemas.Comment, parseJsonBody(req.rawBody), 'comment') as CommentSubmission;
     const result = await submitComment(site(req), comment, deps);
-    req.log?.info({ commentId: result.id, outcome: result.outcome }, 'comment accepted');
+    req.log?.debug({ commentId: result.id, outcome: result.outcome }, 'comment accepted');
     res.status(202).json({ id: result.id, status: result.status });
   });
 
   router.post('/comments/batch', guard, async (req, res) => {
     const { comments } = parseOr422(deps.schemas.Batch, parseJsonBody(req.rawBody), 'batch');
     // Each item is validated and stored on its own: one bad item does not sink the others, and
-    // every item's result says whether it is safely stored (202) or why not.
+    // every item's result says whether it is safely stored (202) or why not. The valid items are
+    // stored together (auto-pipelined) and their jobs added with one addBulk.
     const results: BatchItemResult[] = [];
+    const valid: Array<{ index: number; submission: CommentSubmission }> = [];
     for (const [index, item] of comments.entries()) {
       const parsed = deps.schemas.Comment.safeParse(item);
-      if (!parsed.success) {
-        const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined;
-        results.push({ index, id, status: 422, error: { code: 'invalid_request', message: 'invalid comment', details: fieldErrors(parsed.error) } });
+      if (parsed.success) {
+        valid.push({ index, submission: parsed.data as CommentSubmission });
         continue;
       }
-      try {
-        const r = await submitComment(site(req), parsed.data as CommentSubmission, deps);
-        results.push({ index, id: r.id, status: 202, result: { id: r.id, status: r.status } });
-      } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500 && results.every((x) => x.status !== 202)) throw err; // nothing stored: answer 503 for the whole batch
-        results.push({ index, id: parsed.data.id, status: e.status, error: { code: e.code, message: e.expose ? e.message : 'internal error' } });
-      }
+      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined;
+      results.push({ index, id, status: 422, error: { code: 'invalid_request', message: 'invalid comment', details: fieldErrors(parsed.error) } });
     }
+    const outcomes = await submitComments(site(req), valid.map((v) => v.submission), deps);
+    outcomes.forEach((o, k) => {
+      const { index, submission } = valid[k];
+      if (o.ok) return results.push({ index, id: o.result.id, status: 202, result: { id: o.result.id, status: o.result.status } });
+      const e = toAppError(o.error);
+      results.push({ index, id: submission.id, status: e.status, error: { code: e.code, message: e.expose ? e.message : 'internal error' } });
+    });
+    results.sort((a, b) => a.index - b.index);
+    const failed = outcomes.find((o) => !o.ok);
+    // Nothing stored at all because of a server-side failure: answer 503 for the whole batch.
+    if (failed && !failed.ok && outcomes.every((o) => !o.ok) && toAppError(failed.error).status >= 500) throw failed.error;
     const accepted = results.filter((r) => r.status === 202).length;
     const allInvalid = accepted === 0 && results.every((r) => r.status === 422);
     res.status(allInvalid ? 422 : 202).json({ accepted, rejected: results.length - accepted, results });

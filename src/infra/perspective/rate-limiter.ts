@@ -5,12 +5,12 @@
  * with skewed clocks still agree. A 429 blocks the bucket for everyone (`penalize`).
  */
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '../redis';
 
 /** Stable, non-reversible id of an API key: the first 16 hex digits of its SHA-256. */
 export const apiKeyId = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 
-/** The Redis key of a bucket, e.g. `{cm}:perspective:bucket:3f2a…`. */
+/** The Redis key of a bucket, e.g. `cm:perspective:bucket:3f2a…` (one key per bucket: any cluster slot). */
 export const bucketKey = (prefix: string, keyId: string): string => `${prefix}:perspective:bucket:${keyId}`;
 
 // Shared by both scripts: Redis time in ms and the bucket's fields.

@@ -3,7 +3,8 @@
  * for sites that opt in. Sites sharing one API key share its Redis token bucket, Perspective client
  * and circuit breaker. The key is read from the environment variable the site names, never logged.
  */
-import type Redis from 'ioredis';
+import { keyBase } from '../keys';
+import type { RedisClient as Redis } from '../redis';
 import type { Logger } from '../../logger';
 import type { Config, SiteConfig } from '../../../config';
 import type { Classifier } from '../../moderation/types';
@@ -59,7 +60,7 @@ export function createSiteClassifiers(options: SiteClassifiersOptions): (siteId:
     let parts = shared.get(keyId);
     if (!parts) {
       parts = {
-        limiter: new RedisTokenBucket({ redis, prefix: config.redis.prefix, keyId, requestsPerSecond: p.requestsPerSecond, burst: p.burst }),
+        limiter: new RedisTokenBucket({ redis, prefix: keyBase(config.redis.prefix), keyId, requestsPerSecond: p.requestsPerSecond, burst: p.burst }),
         breaker: new CircuitBreaker({
           failureThreshold: p.breakerFailureThreshold,
           coolDownMs: p.breakerCoolDownMs,

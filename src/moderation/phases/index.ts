@@ -1,6 +1,6 @@
 /**
  * The moderation policy as an ordered list of phases. Read top to bottom: trusted authors skip everything;
- * the text is normalised once; the classifier scores it; disguised abuse is restored; threats of violence
+ * the text is normalised once; the classifier scores it; the site's adapter (learnt from its moderators) adds its own standard; disguised abuse is restored; threats of violence
  * at people are found from sentence structure; targeting decides whether
  * abuse is aimed at a participant (harassment); relevance compares it with the conversation (off topic);
  * spam looks for promotion and repeats; word lists apply; the policy turns it all into a decision.
@@ -9,6 +9,7 @@ import type { Phase } from './phase';
 import { trustPhase } from './trust';
 import { normalisePhase } from './normalise';
 import { classifyPhase } from './classify';
+import { siteStandardPhase } from './site-standard';
 import { obfuscationPhase } from './obfuscation';
 import { threatPhase } from './threat';
 import { targetingPhase } from './targeting';
@@ -21,6 +22,7 @@ export const PHASES: readonly Phase[] = Object.freeze([
   trustPhase,
   normalisePhase,
   classifyPhase,
+  siteStandardPhase,
   obfuscationPhase,
   threatPhase,
   targetingPhase,

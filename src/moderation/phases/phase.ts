@@ -5,6 +5,7 @@
 import type { Action, Category, ClassifierResult, CommentInput, ModerationContext, Reason, ReasonCode, Scores, Classifier } from '../types';
 import type { CompiledPolicy } from '../compile-policy';
 import type { Token } from '../text/tokens';
+import type { SiteAdapter } from '../../site-learning/types';
 
 /** Evidence for a reason: category findings are turned into actions by the policy phase's thresholds; */
 /** findings with a fixed `action` (banned word, repeat post) apply as they are. */
@@ -23,6 +24,13 @@ export interface Target {
   how: string;
 }
 
+/** Which site adapter (version) scored a comment, and its score. */
+export interface AdapterUse {
+  site: string;
+  version: number;
+  score: number;
+}
+
 /** What phases have produced so far. */
 export interface PhaseState {
   tokens: Token[];
@@ -30,6 +38,8 @@ export interface PhaseState {
   scores: Scores;
   findings: Finding[];
   target?: Target;
+  /** The site adapter that scored the comment, if one applied (recorded with the decision). */
+  adapter?: AdapterUse;
   /** Set by a phase that settles the outcome (trusted author, policy); later phases are skipped. */
   decision?: { action: Action; reasons: Reason[] };
 }
@@ -39,6 +49,8 @@ export interface PhaseInput {
   context: ModerationContext;
   policy: CompiledPolicy;
   classifier: Classifier;
+  /** The site's adapter learnt from its moderation history, if it has one. */
+  adapter?: SiteAdapter;
   state: Readonly<PhaseState>;
 }
 

@@ -1,0 +1,395 @@
+/**
+ * End-to-end benchmark from separate processes: its own `redis-server` on a free loopback port, the
+ * API (`src/main.ts --role api`, optionally several), worker process(es) (`--role worker`) and this
+ * process as the load driver (keep-alive HTTP, signed requests, ~250-character seed comments, each
+ * under an article whose thread already holds ≥ 20 comments). A comment counts as decided when its
+ * `decided` live-update event arrives (published by the worker once the decision is stored).
+ *
+ * Phases: batch ingest (1,000 per request, also the threads' preload) → saturation (64 in flight:
+ * accepted-and-decided per second, Redis commands, memory and CPU per comment) → fixed offered rates
+ * (accept→decision percentiles) → BullMQ's no-op ceiling on the same Redis (added/s, processed/s by
+ * a worker process at concurrency 32) and the ratio. Every phase is bounded in time.
+ *
+ *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
+ *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR]
+ *
+ * The machine may be shared: run it several times and report ranges.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { createKeys } from '../src/infra/keys';
+import { redisAnswers } from '../src/infra/local-redis';
+import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
+import { loadSeedFixtures } from '../test/fixtures/seeds';
+
+const ROOT = path.resolve(__dirname, '..');
+const SITE = 'bench';
+const SECRET = 'bench-secret-0123';
+const PREFIX = 'cm';
+const ARTICLES = 50;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+function argText(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1]);
+  return get('used_cpu_user') + get('used_cpu_sys');
+}
+
+/** Total calls per command from INFO commandstats (commands run inside scripts included). */
+async function commandStats(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const out = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out.set(m[1], Number(m[2]));
+  return out;
+}
+const usedMemory = async (redis: Redis) => Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))![1]);
+
+interface Proc {
+  child: ChildProcess;
+  name: string;
+  exited: Promise<number | null>;
+}
+
+function startProcess(name: string, args: string[], env: Record<string, string>, profileDir?: string, onStdout?: (line: string) => void): Proc {
+  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : []), ...args];
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => onStdout?.(d.toString()));
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code && code !== 0) process.stderr.write(`${name} exited ${code}: ${stderr}\n`);
+      resolve(code);
+    }),
+  );
+  return { child, name, exited };
+}
+
+async function stopProcess(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null) return;
+  p.child.kill('SIGTERM');
+  const t = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
+  await p.exited;
+  clearTimeout(t);
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean, everyMs = 50): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A keep-alive, signed HTTP client for one site. */
+function makeClient(port: number, maxSockets: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return (method: string, urlPath: string, payload: unknown): Promise<{ status: number; body: string }> => {
+    const raw = payload === undefined ? '' : JSON.stringify(payload);
+    const fullPath = `/v1/sites/${SITE}${urlPath}`;
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: fullPath,
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), [SIGNATURE_HEADER]: signRequest(SECRET, { method, path: fullPath, rawBody: raw }) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(60_000, () => req.destroy(new Error('request timeout')));
+      req.end(raw);
+    });
+  };
+}
+
+/** Tracks when each comment was sent and when its decision event arrived. */
+class DecisionTracker {
+  readonly sentAt = new Map<string, number>();
+  readonly latency = new Map<string, number>();
+  decided = 0;
+  constructor(sub: Redis, channel: string) {
+    sub.on('message', (_ch, msg) => {
+      const ev = JSON.parse(msg) as { type: string; id: string };
+      if (ev.type !== 'decided') return;
+      const t = this.sentAt.get(ev.id);
+      if (t !== undefined && !this.latency.has(ev.id)) {
+        this.latency.set(ev.id, performance.now() - t);
+        this.decided++;
+      }
+    });
+    void sub.subscribe(channel);
+  }
+  sent(id: string) {
+    this.sentAt.set(id, performance.now());
+  }
+  latencies(ids: string[]): number[] {
+    return ids.map((id) => this.latency.get(id)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  }
+  allDecided(ids: string[]) {
+    return ids.every((id) => this.latency.has(id));
+  }
+}
+
+/** The no-op BullMQ worker, run as its own process (`--noop-worker`). */
+async function noopWorker(): Promise<void> {
+  const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+  const worker = new Worker('noop', async () => undefined, { connection, prefix: 'bench-noop', concurrency: Number(process.env.NOOP_CONCURRENCY ?? 32) });
+  await worker.waitUntilReady();
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void worker.close().then(() => connection.quit()).then(() => process.exit(0)));
+}
+
+async function main(): Promise<void> {
+  const total = arg('comments', 6000);
+  const workers = arg('workers', 1);
+  const apis = arg('api', 1);
+  const concurrency = arg('concurrency', 32);
+  const inFlight = arg('in-flight', 64);
+  const rates = argText('rates', '200,500').split(',').filter(Boolean).map(Number);
+  const rateSeconds = arg('rate-seconds', 8);
+  const batches = arg('batches', 5);
+  const noopJobs = arg('noop-jobs', 20_000);
+  const profileDir = process.argv.includes('--profile') ? path.resolve(argText('profile', 'profiles')) : undefined;
+  const timeoutMs = arg('timeout-s', 180) * 1000;
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cm-e2e-'));
+  const redisPort = await freePort();
+  const apiPort = await freePort();
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const procs: Proc[] = [];
+  const callbackServer = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => callbackServer.listen(0, '127.0.0.1', r));
+  const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as net.AddressInfo).port}/callback`;
+
+  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], { stdio: 'ignore' });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const sub = new Redis(redisUrl, { lazyConnect: true });
+  for (const r of [redis, sub]) r.on('error', () => undefined);
+  try {
+    await waitFor('redis-server', 30_000, () => redisAnswers(redisUrl, 500), 100);
+    await Promise.all([redis.connect(), sub.connect()]);
+
+    const configFile = path.join(tmp, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl }], moderators: [] }));
+    const env = { CONFIG_FILE: configFile, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', WORKER_CONCURRENCY: String(concurrency), WORKER_METRICS_PORT: '0', API_PROCESSES: String(apis) };
+    const apiProcs = [startProcess('api', ['src/main.ts', '--role', 'api'], env, profileDir)];
+    const workerProcs = Array.from({ length: workers }, (_, i) => startProcess(`worker-${i}`, ['src/main.ts', '--role', 'worker'], env, profileDir));
+    procs.push(...apiProcs, ...workerProcs);
+    const send = makeClient(apiPort, Math.max(inFlight, 256));
+    await waitFor('the API', 60_000, () => send('GET', '/comments/none', undefined).then((r) => r.status > 0, () => false), 200);
+
+    const keys = createKeys(PREFIX);
+    const tracker = new DecisionTracker(sub, keys.events(SITE));
+    const fixtures = loadSeedFixtures();
+    const texts = fixtures.flatMap((f) => f.comments.map((c) => c.body)).filter((t) => t.length >= 80);
+    const articleBody = fixtures.map((f) => f.article.body).join('\n\n').slice(0, 3000);
+    let seq = 0;
+    const nextComment = (articleIndex: number) => {
+      const i = seq++;
+      return { id: `c${i}`, articleId: `a${articleIndex % ARTICLES}`, author: { id: `u${i % 997}`, name: `Reader ${i % 997}` }, body: `${texts[i % texts.length].slice(0, 260)} #${i}` };
+    };
+    for (let a = 0; a < ARTICLES; a++) {
+      const r = await send('PUT', `/articles/a${a}`, { title: `${fixtures[a % fixtures.length].article.title} (${a})`, body: articleBody });
+      if (r.status >= 300) throw new Error(`article a${a}: HTTP ${r.status} ${r.body}`);
+    }
+
+    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+    // 1. Batch ingest (1,000 per request); the first batch also gives every article a 20-comment thread.
+    const batchIds: string[] = [];
+    let batchMs = 0;
+    for (let b = 0; b < batches; b++) {
+      const items = Array.from({ length: 1000 }, (_, k) => nextComment(k));
+      const t0 = performance.now();
+      for (const c of items) tracker.sent(c.id);
+      const r = await send('POST', '/comments/batch', { comments: items });
+      batchMs += performance.now() - t0;
+      if (r.status !== 202 || (JSON.parse(r.body) as { accepted: number }).accepted !== 1000) throw new Error(`batch ${b}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+      batchIds.push(...items.map((c) => c.id));
+    }
+    const batchStart = performance.now() - batchMs;
+    await waitFor('the batches to be decided', timeoutMs, () => tracker.allDecided(batchIds), 100);
+    const batchDrainS = (performance.now() - batchStart) / 1000;
+    console.log(`batch ingest (1,000 per request, one at a time): ${fmt((batchIds.length / batchMs) * 1000)} comments/s accepted; all ${batchIds.length} decided ${fmt(batchIds.length / batchDrainS)}/s`);
+
+    // 2. Saturation: `inFlight` requests in flight, every comment accepted and decided.
+    const pids = { api: apiProcs.map((p) => p.child.pid!), worker: workerProcs.map((p) => p.child.pid!) };
+    const cpu = () => ({ api: pids.api.reduce((s, p) => s + cpuSeconds(p), 0) + apiChildrenCpu(pids.api), worker: pids.worker.reduce((s, p) => s + cpuSeconds(p), 0), driver: process.cpuUsage() });
+    const stats0 = await commandStats(redis);
+    const mem0 = await usedMemory(redis);
+    const rcpu0 = await redisCpu(redis);
+    const cpu0 = cpu();
+    const ids: string[] = [];
+    const acceptLat: number[] = [];
+    let cursor = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (cursor < total) {
+          cursor++;
+          const c = nextComment(seq);
+          ids.push(c.id);
+          const s = performance.now();
+          tracker.sent(c.id);
+          const r = await send('POST', '/comments', c);
+          if (r.status !== 202) throw new Error(`comment ${c.id}: HTTP ${r.status} ${r.body}`);
+          acceptLat.push(performance.now() - s);
+        }
+      }),
+    );
+    const acceptedS = (performance.now() - t0) / 1000;
+    await waitFor('the saturation comments to be decided', timeoutMs, () => tracker.allDecided(ids), 20);
+    const decidedS = (performance.now() - t0) / 1000;
+    const cpu1 = cpu();
+    const rcpu1 = await redisCpu(redis);
+    const stats1 = await commandStats(redis);
+    // Completed jobs are trimmed to keepCompleted; wait a moment for the callback jobs to finish too.
+    await sleep(500);
+    const mem1 = await usedMemory(redis);
+    const calls = [...stats1].map(([cmd, n]) => [cmd, n - (stats0.get(cmd) ?? 0)] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    const callsTotal = calls.reduce((s, [, n]) => s + n, 0);
+    const e2eRate = total / decidedS;
+    acceptLat.sort((a, b) => a - b);
+    const sat = tracker.latencies(ids);
+    const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 200)) === 0);
+    let sampleBytes = 0;
+    for (const id of sample) {
+      for (const k of [keys.comment(SITE, id), keys.history(SITE, id)]) sampleBytes += Number((await redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')) ?? 0);
+    }
+    console.log(`saturation, ${total} comments, ${inFlight} in flight:`);
+    console.log(`  accepted ${fmt(total / acceptedS)}/s (202 p50 ${fmt(pct(acceptLat, 50), 1)} ms, p99 ${fmt(pct(acceptLat, 99), 1)} ms); accepted AND decided ${fmt(e2eRate)}/s`);
+    console.log(`  accept→decision p50 ${fmt(pct(sat, 50))} ms, p99 ${fmt(pct(sat, 99))} ms (backlog included)`);
+    const driverCpu = process.cpuUsage(cpu0.driver);
+    console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
+    console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.slice(0, 8).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
+    console.log(`  Redis memory per stored comment: ${fmt(sampleBytes / sample.length)} B (MEMORY USAGE of comment hash + history, ${sample.length} sampled); used_memory grew ${fmt((mem1 - mem0) / total)} B per comment (includes thread entries, author records, retained jobs)`);
+
+    // 3. Fixed offered rates (open loop): accept→decision percentiles.
+    const rateRows: string[] = [];
+    for (const rate of rates) {
+      const n = Math.round(rate * rateSeconds);
+      const rids: string[] = [];
+      const pending: Promise<unknown>[] = [];
+      const start = performance.now();
+      for (let i = 0; i < n; i++) {
+        const due = start + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        const c = nextComment(seq);
+        rids.push(c.id);
+        tracker.sent(c.id);
+        pending.push(send('POST', '/comments', c).then((r) => r.status === 202 || Promise.reject(new Error(`HTTP ${r.status}`))));
+      }
+      await Promise.all(pending);
+      await waitFor(`the ${rate}/s comments to be decided`, timeoutMs, () => tracker.allDecided(rids), 20);
+      const lat = tracker.latencies(rids);
+      const row = `  ${rate}/s offered for ${rateSeconds} s: accept→decision p50 ${fmt(pct(lat, 50))} ms, p95 ${fmt(pct(lat, 95))} ms, p99 ${fmt(pct(lat, 99))} ms`;
+      rateRows.push(row);
+      console.log(row);
+    }
+
+    // 4. BullMQ's own ceiling on the same Redis: add no-op jobs in bulk, then one worker process drains them.
+    await Promise.all(procs.map(stopProcess));
+    procs.length = 0;
+    const queue = new Queue('noop', { connection: redis, prefix: 'bench-noop' });
+    const addT0 = performance.now();
+    for (let i = 0; i < noopJobs; i += 1000) {
+      await queue.addBulk(Array.from({ length: Math.min(1000, noopJobs - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } } })));
+    }
+    const addRate = noopJobs / ((performance.now() - addT0) / 1000);
+    // Jobs are added first (the add rate is measured alone); the worker's start-up is left out by
+    // timing from its first completed job.
+    const noop = startProcess('noop-worker', ['bench/e2e.ts', '--noop-worker'], { REDIS_URL: redisUrl, NOOP_CONCURRENCY: '32' }, undefined, () => undefined);
+    procs.push(noop);
+    await waitFor('the no-op worker to start', 60_000, async () => (await queue.getJobCounts('completed')).completed > 0, 5);
+    const done0 = noopJobs - (await queue.getJobCounts('waiting')).waiting;
+    const pT0 = performance.now();
+    await waitFor('the no-op jobs', timeoutMs, async () => {
+      const c = await queue.getJobCounts('waiting', 'active');
+      return c.waiting === 0 && c.active === 0;
+    }, 20);
+    const processRate = (noopJobs - done0) / ((performance.now() - pT0) / 1000);
+    await queue.close();
+    console.log(`BullMQ no-op ceiling (same Redis): added ${fmt(addRate)}/s (addBulk of 1,000), processed ${fmt(processRate)}/s (1 worker process, concurrency 32)`);
+    console.log(`RATIO end to end / BullMQ no-op processed: ${fmt((100 * e2eRate) / processRate, 1)} % (${fmt(e2eRate)} / ${fmt(processRate)})`);
+    if (profileDir) console.log(`CPU profiles in ${profileDir}`);
+  } finally {
+    await Promise.all(procs.map(stopProcess));
+    callbackServer.close();
+    redis.disconnect();
+    sub.disconnect();
+    redisProc.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** CPU of forked API workers (a Node cluster under the API role), read from /proc children lists. */
+function apiChildrenCpu(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      for (const c of children) sum += cpuSeconds(c);
+    } catch {
+      /* no children */
+    }
+  }
+  return sum;
+}
+
+if (process.argv.includes('--noop-worker')) void noopWorker();
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -1,0 +1,31 @@
+/**
+ * POST /v1/sites/:site/labels `{labels: [...]}` (signed, at most `limits.batchSize`): a site's past
+ * moderation decisions, for learning its standard (docs/site-learning.md). All or nothing: one bad label
+ * answers 422 with an error per bad label and stores none; otherwise all are stored in one transaction.
+ */
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { unprocessable } from '../../errors';
+import type { LabelStore } from '../../infra/label-store';
+import { validateLabels } from '../../site-learning/label-input';
+import { parseJsonBody } from '../middleware/body';
+import { parseOr422 } from '../schemas';
+
+export function labelRoutes(labels: LabelStore, batchSize: number, guard: RequestHandler): Router {
+  const router = Router({ mergeParams: true });
+  const Batch = z.strictObject({
+    labels: z.array(z.unknown()).min(1, 'must hold at least one label').max(batchSize, `must hold at most ${batchSize} labels`),
+  });
+
+  router.post('/labels', guard, async (req, res) => {
+    const site = req.site!.id;
+    const batch = parseOr422(Batch, parseJsonBody(req.rawBody), 'labels');
+    const { labels: valid, errors } = validateLabels(batch.labels, 'api');
+    if (errors.length) throw unprocessable(`${errors.length} of ${batch.labels.length} labels are invalid; none was stored`, errors);
+    await labels.addLabels(site, valid);
+    const counts = await labels.counts(site);
+    res.status(201).json({ added: valid.length, labels: counts.labels });
+  });
+
+  return router;
+}
