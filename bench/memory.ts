@@ -21,17 +21,18 @@ const arg = (name: string, fallback: number) => {
 };
 
 /** Which part of the data a key holds, from its name. */
-function group(key: string, prefix: string): string {
-  const rest = key.slice(prefix.length + 1);
-  if (rest.startsWith('moderation:')) return 'BullMQ jobs (bounded, not per comment)';
+function group(key: string, base: string): string {
+  const rest = key.slice(base.length + 1).replace(/^\{([^}]*)\}/, 's:$1');
+  if (/^s:q\d+:/.test(rest)) return 'BullMQ jobs (bounded, not per comment)';
   if (/^s:[^:]+:c:.*:h$/.test(rest)) return 'comment history';
   if (/^s:[^:]+:c:/.test(rest)) return 'comment record';
   if (/^s:[^:]+:a:.*:c$/.test(rest)) return 'article threads';
-  if (/^s:[^:]+:a:/.test(rest)) return 'articles';
+  if (/^s:[^:]+:a:/.test(rest)) return 'articles and their capped thread lists';
   if (/^s:[^:]+:u:/.test(rest)) return 'author records and indexes';
   if (/^s:[^:]+:q:/.test(rest)) return 'flagged queue indexes';
   if (/^s:[^:]+:t:/.test(rest)) return 'repeat-post sets (expire)';
   if (/^s:[^:]+:(seq|ret|obq|oba|ob:)/.test(rest)) return 'event sequences, retention index, outbox';
+  if (/^s:[^:]+:events:log/.test(rest)) return 'live-update log (capped)';
   return 'other';
 }
 
@@ -68,20 +69,21 @@ async function main() {
     const sums = new Map<string, number>();
     let cursor = '0';
     do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${runtime.keys.base}:*`, 'COUNT', 1000);
       cursor = nextCursor;
       for (const key of keys) {
         const bytes = Number(await redis.memory('USAGE', key, 'SAMPLES', '0'));
-        sums.set(group(key, prefix), (sums.get(group(key, prefix)) ?? 0) + bytes);
+        const name = group(key, runtime.keys.base);
+        sums.set(name, (sums.get(name) ?? 0) + bytes);
       }
     } while (cursor !== '0');
     let perComment = 0;
     console.log(`${total} comments, decided, outbox drained; MEMORY USAGE by group (bytes per comment):`);
     for (const [name, bytes] of [...sums].sort((a, b) => b[1] - a[1])) {
       console.log(`  ${name.padEnd(48)} ${(bytes / total).toFixed(0).padStart(6)}`);
-      if (!name.startsWith('BullMQ')) perComment += bytes / total;
+      if (!name.startsWith('BullMQ') && !name.startsWith('live-update')) perComment += bytes / total;
     }
-    console.log(`  ${'total per stored comment (BullMQ apart)'.padEnd(48)} ${perComment.toFixed(0).padStart(6)}`);
+    console.log(`  ${'total per stored comment (BullMQ, live log apart)'.padEnd(48)} ${perComment.toFixed(0).padStart(6)}`);
   } finally {
     server.close();
     await runtime.close();
