@@ -112,7 +112,7 @@ it('(a) a worker killed with -9 mid-burst: every accepted comment is decided onc
   expect(new Set(unique.map((e) => e.commentId)).size).toBe(accepted.length);
   const status = new Map(records.map((r) => [r.comment.id, r.status]));
   for (const e of unique) expect(e).toMatchObject({ sequence: 1, status: status.get(e.commentId), signatureOk: true });
-  const [, jobKeys] = await redis.scan('0', 'MATCH', `${prefix}:moderation:*`, 'COUNT', 100_000);
+  const [, jobKeys] = await redis.scan('0', 'MATCH', `${createKeys(prefix).queuePrefix(0)}:moderation:*`, 'COUNT', 100_000);
   const stalled = (await Promise.all(jobKeys.map((k) => redis.hget(k, 'stc').catch(() => null)))).filter((n) => Number(n) > 0).length;
   process.stdout.write(`(a) ${accepted.length} accepted, ${records.length} decided once each; ${stalled} jobs taken over from the killed worker; ${mine.length} deliveries, ${mine.length - unique.length} duplicates removed by event id\n`);
   await rig.kill(api);

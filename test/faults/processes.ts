@@ -7,26 +7,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { verifySignature } from '../../src/security/signature';
+import { freePort } from '../fuzz/support/api-process';
+
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '../..');
 // tsx as a loader of this very process: its CLI would run the service in a child process, which a
 // kill -9 of the parent would leave running.
 const TSX_LOADER = ['--import', 'tsx'];
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
