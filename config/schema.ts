@@ -60,7 +60,7 @@ export const ConfigSchema = z
          * (20,000 characters) with its article context (200,000 characters) in UTF-8.
          */
         bodyLimitBytes: z.number().int().positive().default(1_000_000),
-        /** Largest body of `POST …/comments/batch`, in bytes. */
+        /** Largest body of the batch routes (`POST …/comments/batch`, `POST …/labels`), in bytes. */
         batchBodyLimitBytes: z.number().int().positive().default(2_000_000),
         /** Request bodies read at once (all routes); more are answered 503 + Retry-After unread. */
         maxConcurrentUploads: z.number().int().min(1).default(32),

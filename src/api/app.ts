@@ -125,7 +125,7 @@ export function createApp(deps: ApiDeps): Express {
     precheckCaller(deps.moderators, signature.toleranceSeconds),
     rawBody({
       limitBytes: config.http.bodyLimitBytes,
-      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
+      limitFor: (req) => (req.method === 'POST' && BATCH_ROUTES.has(req.path) ? config.http.batchBodyLimitBytes : undefined),
       slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
     }),
   );
@@ -140,6 +140,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use(errorHandler());
   return app;
 }
+
+/** Routes that take many items in one body, with the larger body limit. */
+const BATCH_ROUTES = new Set(['/comments/batch', '/labels']);
 
 /** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
 function routeLabel(req: express.Request): string {

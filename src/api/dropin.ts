@@ -3,6 +3,7 @@
  * Coral's external moderation phase (`/v1/integrations/coral/:site`), the inline check
  * (`/v1/sites/:site/comments:check`) and the API description (`/openapi.json`).
  */
+import { keyBase } from '../infra/keys';
 import type { Router } from 'express';
 import type { Runtime } from '../container';
 import { createPublisher } from '../infra/events';
@@ -46,7 +47,7 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
       router: perspectiveCompatRoutes({
         keys: new ApiKeyDirectory(config.sites),
         redis: runtime.apiRedis,
-        redisPrefix: config.redis.prefix,
+        redisPrefix: keyBase(config.redis.prefix),
         judge: judgeInline,
         labels: new LabelStore(runtime.apiRedis, runtime.keys),
         storesSuggestions: (id) => runtime.sites.get(id)?.storeSuggestedScores ?? false,

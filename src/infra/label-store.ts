@@ -3,8 +3,8 @@
  * - the moderators' decisions as they were made (a list, `keys.labels`), read back by `npm run export:labels`
  *   for retraining the general model;
  * - the site's labelled history (a hash by label id, `keys.siteLabels`) that site learning trains the
- *   site's adapter on: imports, the labels API, moderator decisions and (when it lands) Perspective
- *   `suggestscore` calls all end up there, through `addLabels`.
+ *   site's adapter on: imports and the labels API (`addLabels`), moderator decisions and Perspective
+ *   `suggestscore` calls (`append`) all end up there.
  */
 import type { RedisClient as Redis } from './redis';
 import type { ReasonCode, Scores } from '../moderation/types';
@@ -48,8 +48,11 @@ export class LabelStore {
     private readonly keys: Keys,
   ) {}
 
-  /** Keeps a moderator's decision in the export list and in the site's labelled history, atomically. */
-  async append(example: LabelledExample): Promise<void> {
+  /**
+   * Keeps a decision (a moderator's, or a suggested score: `source`) in the export list and in the site's
+   * labelled history, atomically.
+   */
+  async append(example: LabelledExample, source: LabelSource = 'moderator'): Promise<void> {
     const label: SiteLabel = {
       id: example.commentId,
       body: example.body,
@@ -58,7 +61,7 @@ export class LabelStore {
       ...(example.articleId ? { articleId: example.articleId } : {}),
       ...(example.parentBody !== undefined ? { parentBody: example.parentBody } : {}),
       decidedAt: example.at,
-      source: 'moderator',
+      source,
     };
     const tx = this.redis.multi().rpush(this.keys.labels(example.site), JSON.stringify(example));
     this.queueLabels(tx, example.site, [label]);

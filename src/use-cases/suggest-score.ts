@@ -19,9 +19,9 @@ export interface SuggestedScore {
   context?: string;
 }
 
-/** The one place that writes a suggested label (site learning may give it its own store). */
+/** The one place that writes a suggested label: the export list and the site's labelled history (site learning). */
 export async function storeSuggestedLabel(labels: Pick<LabelStore, 'append'>, example: LabelledExample): Promise<void> {
-  await labels.append(example);
+  await labels.append(example, 'suggestscore');
 }
 
 export async function recordSuggestedScore(s: SuggestedScore, labels: Pick<LabelStore, 'append'>, now: Date): Promise<LabelledExample> {

@@ -94,6 +94,7 @@ const FIXTURES: Array<[string, () => Promise<Answer>]> = [
   ['postComment', () => signed('POST', '/comments', comment('oa-1'))],
   ['postComments', () => signed('POST', '/comments/batch', { comments: [comment('oa-2'), { id: 'bad' }] })],
   ['checkComment', () => signed('POST', '/comments:check', { ...comment('oa-3'), store: true })],
+  ['postLabels', () => signed('POST', '/labels', { labels: [{ id: 'oa-l1', body: 'Fine, thanks.', label: 'approved', articleId: 'oa-article' }, { id: 'oa-l2', body: 'Typical sprocketeers.', label: 'rejected' }] })],
   ['getComment', async () => answer(await call('GET', '/v1/sites/other/comments/oa-3', bearer))],
   ['listDeadLetters', () => signed('GET', '/callbacks/dead-letters')],
   ['redriveDeadLetters', () => signed('POST', '/callbacks/dead-letters/redrive', {})],

@@ -10,6 +10,7 @@ import { ActionBody, AuthorCommandBody, BulkBody, NoteBody, QueueQuery, ReportBo
 import { checkSchema } from '../routes/check';
 import { CoralRequest, CoralResponse } from '../routes/coral/schemas';
 import { RedriveRequest } from '../routes/dead-letters';
+import { labelBatchSchema, LabelsAdded } from '../routes/labels';
 import { AnalyzeRequest, AnalyzeResponse, GoogleError, SuggestScoreRequest, SuggestScoreResponse } from '../routes/perspective-compat/schemas';
 import { createSchemas } from '../schemas';
 import type { ErrorCode } from './errors';
@@ -76,6 +77,10 @@ export function operations(config: Readonly<Config>): Operation[] {
     {
       method: 'post', path: `${site}/comments:check`, operationId: 'checkComment', summary: 'The decision inline, for pre-publication nudges; `store: true` also stores the comment and decision', tag: 'cms', security: ['signature'],
       body: checkSchema(s), responses: { 200: { description: 'The decision now.', schema: R.CheckResult } }, errors: [...SIGNED, ...BODY],
+    },
+    {
+      method: 'post', path: `${site}/labels`, operationId: 'postLabels', summary: "Add past moderation decisions to the site's labelled history (site learning; all or none)", tag: 'cms', security: ['signature'],
+      body: labelBatchSchema(config.limits.batchSize), responses: { 201: { description: 'All stored.', schema: LabelsAdded } }, errors: [...SIGNED, ...BODY],
     },
     {
       method: 'get', path: `${site}/comments/{id}`, operationId: 'getComment', summary: 'A comment with its decision, reasons and history', tag: 'cms', security: ['signature', 'moderator'],

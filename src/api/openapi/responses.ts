@@ -53,6 +53,8 @@ export const CommentView = z
     modelVersion: z.string().nullable(),
     policyVersion: z.string().nullable(),
     provider: z.string().nullable(),
+    /** The site adapter (site learning) that took part in the decision, if any. */
+    adapter: z.object({ site: z.string(), version: z.number().int(), score: z.number() }).nullable(),
     note: z.string().optional(),
     receivedAt: DateTime,
     updatedAt: DateTime,
