@@ -28,7 +28,6 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     comments,
     articles,
     queue: runtime.queue,
-    callbacks: runtime.callbacks,
     threadSize: config.worker.threadSize,
     repeatWindowSeconds: config.worker.repeatWindowSeconds,
     now: runtime.now,
