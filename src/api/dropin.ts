@@ -3,8 +3,10 @@
  * Coral's external moderation phase (`/v1/integrations/coral/:site`), the inline check
  * (`/v1/sites/:site/comments:check`) and the API description (`/openapi.json`).
  */
+import { keyBase } from '../infra/keys';
 import type { Router } from 'express';
 import type { Runtime } from '../container';
+import { AuthorStore } from '../infra/author-store';
 import { createPublisher } from '../infra/events';
 import { LabelStore } from '../infra/label-store';
 import { ApiKeyDirectory } from '../security/api-keys';
@@ -26,11 +28,12 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     comments,
     articles,
     queue: runtime.queue,
-    callbacks: runtime.callbacks,
     threadSize: config.worker.threadSize,
     repeatWindowSeconds: config.worker.repeatWindowSeconds,
     now: runtime.now,
     publish: createPublisher(runtime.apiRedis, runtime.keys),
+    // Moderators' decisions about authors (ban, suspension, trust) apply inline as in the worker.
+    authors: new AuthorStore(runtime.apiRedis, runtime.keys),
     judgeInline,
   };
   const tolerance = config.http.signatureToleranceSeconds;
@@ -47,7 +50,7 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
       router: perspectiveCompatRoutes({
         keys: new ApiKeyDirectory(config.sites),
         redis: runtime.apiRedis,
-        redisPrefix: config.redis.prefix,
+        redisPrefix: keyBase(config.redis.prefix),
         judge: judgeInline,
         labels: new LabelStore(runtime.apiRedis, runtime.keys),
         storesSuggestions: (id) => runtime.sites.get(id)?.storeSuggestedScores ?? false,

@@ -41,6 +41,10 @@ export function createKeys(prefix: string, queueShards = 1) {
     article: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:c`,
+    /** Set of the ids of an author's comments (erasure of an author). */
+    authorComments: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:c`,
+    /** Sorted set of decided (approved/rejected) comment ids by decision time, for retention. */
+    decidedByTime: (s: string) => `${site(s)}:ret`,
     /** Capped list, newest first, of what the pipeline reads of an article's recent comments (id, body, author, time). */
     articleThread: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:t`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
@@ -56,6 +60,19 @@ export function createKeys(prefix: string, queueShards = 1) {
     flaggedByAuthor: (s: string, authorId: string) => `${site(s)}:q:u:${keyPart(authorId)}`,
     /** Hash: callback id → JSON of a callback that exhausted its retries. */
     deadLetters: (s: string) => `${site(s)}:dlq`,
+    /**
+     * List of pending events (JSON, oldest first) of one subject, the outbox; subjects are built by
+     * `commentSubject`/`authorSubject` (src/infra/outbox.ts) from encoded ids.
+     */
+    outbox: (s: string, subject: string) => `${site(s)}:ob:${subject}`,
+    /** Sorted set of subjects with pending events, scored by when the dispatcher may next take them (ms). */
+    outboxDue: (s: string) => `${site(s)}:obq`,
+    /** Hash: subject → delivery attempts started on its oldest pending event. */
+    outboxAttempts: (s: string) => `${site(s)}:oba`,
+    /** Hash: subject → sequence number of its last event (per-comment ordering for the CMS). */
+    eventSequences: (s: string) => `${site(s)}:seq`,
+    /** List of JSON audit entries of erasures (what was erased, when, by whom; no personal data). */
+    erasures: (s: string) => `${site(s)}:erasures`,
     /** Hash of counters: decisions by status (survives restarts; read by /metrics). */
     stats: (s: string) => `${site(s)}:stats`,
     /** Pub/sub channel for live updates (decisions, moderator actions). */
@@ -111,4 +128,22 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** Site learning's retraining queue (not per site; on queue shard 0's prefix). */
     siteTrainingQueue: 'site-training',
   };
+}
+
+/** Lua twin of `keyPart`, for scripts that build a key from an id they read (an old article id). */
+export const KEY_PART_LUA = `
+local function key_part(id)
+  return (string.gsub(id, '[%%:{}%c ]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+`;
+
+/**
+ * A key function's output split around its id argument, so a script can build the key for another
+ * id: `before .. key_part(id) .. after`.
+ */
+export function keyAround(key: (id: string) => string): [string, string] {
+  const marker = 'KEYAROUNDMARKER';
+  const built = key(marker);
+  const at = built.indexOf(marker);
+  return [built.slice(0, at), built.slice(at + marker.length)];
 }

@@ -1,7 +1,7 @@
 /** `POST /v1/sites/:site/comments:check`: the decision inline, signed like a comment, stored only when asked. */
 import request from 'supertest';
 import { CmsClient } from '../../src/client/cms-client';
-import { SECRETS, startDropinService, type DropinService } from './service';
+import { MODERATOR_TOKEN, SECRETS, startDropinService, type DropinService } from './service';
 
 let svc: DropinService;
 let cms: CmsClient;
@@ -48,4 +48,15 @@ it('refuses unsigned requests (401) and invalid bodies (422)', async () => {
 it('matches the literal ":check" only', async () => {
   expect((await cms.signed('POST', '/comments:other', comment('c-6', 'Hello'))).status).toBe(404);
   expect((await cms.signed('POST', '/commentsXcheck', comment('c-6', 'Hello'))).status).toBe(404);
+});
+
+it("applies a moderator's ban of the author inline, as the worker would", async () => {
+  const ban = await fetch(`${svc.baseUrl}/v1/sites/demo/moderation/authors/banned-reader/actions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MODERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'ban', note: 'repeated abuse' }),
+  });
+  expect(ban.status).toBe(200);
+  const res = await cms.signed<Record<string, unknown>>('POST', '/comments:check', { ...comment('c-7', 'A perfectly polite remark.'), author: { id: 'banned-reader' } });
+  expect(res.body).toMatchObject({ status: 'rejected', reasons: [{ code: 'MODERATOR', message: 'The author is banned by a moderator' }] });
 });

@@ -98,6 +98,8 @@ const FIXTURES: Array<[string, () => Promise<Answer>]> = [
   ['getComment', async () => answer(await call('GET', '/v1/sites/other/comments/oa-3', bearer))],
   ['listDeadLetters', () => signed('GET', '/callbacks/dead-letters')],
   ['redriveDeadLetters', () => signed('POST', '/callbacks/dead-letters/redrive', {})],
+  ['eraseComment', () => signed('DELETE', '/comments/oa-erase-me')],
+  ['eraseAuthor', () => signed('DELETE', '/authors/oa-erase-author')],
   ['me', async () => answer(await call('GET', '/v1/moderation/me', bearer))],
   [
     'listQueue',

@@ -80,6 +80,10 @@ describe('the requests Coral Talk sends', () => {
     const labels = [];
     for await (const l of new LabelStore(svc.redis, svc.runtime.keys).all('demo')) labels.push(l);
     expect(labels).toEqual([expect.objectContaining({ site: 'demo', commentId: commentID, body: INSULT, label: 'rejected', moderator: 'perspective-key:demo' })]);
+    // …and in the site's labelled history that site learning trains on, marked as a suggestion.
+    const siteLabels = [];
+    for await (const l of new LabelStore(svc.redis, svc.runtime.keys).siteLabels('demo')) siteLabels.push(l);
+    expect(siteLabels).toEqual([expect.objectContaining({ id: commentID, body: INSULT, label: 'rejected', source: 'suggestscore' })]);
   });
 });
 

@@ -94,6 +94,14 @@ export function operations(config: Readonly<Config>): Operation[] {
       method: 'post', path: `${site}/callbacks/dead-letters/redrive`, operationId: 'redriveDeadLetters', summary: 'Queue dead-lettered callbacks again (all, or `ids`)', tag: 'cms', security: ['signature', 'moderator'], body: RedriveRequest,
       responses: { 202: { description: 'Queued again.', schema: R.Redriven } }, errors: [...SIGNED, 'unauthorized', 'forbidden', ...BODY],
     },
+    {
+      method: 'delete', path: `${site}/comments/{id}`, operationId: 'eraseComment', summary: 'Erase a comment and everything that names it (audited; docs/reliability.md)', tag: 'cms', security: ['signature', 'moderator'],
+      responses: { 200: { description: 'What was erased (`comments: 0` when nothing was stored).', schema: R.Erased } }, errors: [...SIGNED, 'unauthorized', 'forbidden'],
+    },
+    {
+      method: 'delete', path: `${site}/authors/{authorId}`, operationId: 'eraseAuthor', summary: "Erase every comment and record of an author (audited)", tag: 'cms', security: ['signature', 'moderator'],
+      responses: { 200: { description: 'What was erased.', schema: R.Erased } }, errors: [...SIGNED, 'unauthorized', 'forbidden'],
+    },
 
     { method: 'get', path: '/v1/moderation/me', operationId: 'me', summary: "The token's moderator and sites (sign-in)", tag: 'moderators', security: ['moderator'], responses: { 200: { description: 'Who.', schema: R.Me } }, errors: ['unauthorized', 'internal'] },
     {

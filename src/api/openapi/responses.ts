@@ -76,6 +76,8 @@ export const CheckResult = z
 
 export const CallbackPayload = z
   .object({
+    eventId: z.string().meta({ description: 'Unique per event (also in `X-Event-Id`): de-duplicate on it; deliveries are at least once.' }),
+    sequence: z.number().int().min(1).meta({ description: "Per comment, 1, 2, 3 …: apply an event only if its sequence is higher than the last applied for that comment." }),
     type: z.literal('comment.moderated'),
     site: z.string(),
     comment: z.object({ id: z.string(), articleId: z.string() }),
@@ -83,12 +85,16 @@ export const CallbackPayload = z
     reasons: z.array(z.object({ code: z.enum(REASON_CODES), score: z.number(), message: z.string() })),
     decidedBy: z.string(),
     decidedAt: DateTime,
+    bodyHash: z.string(),
   })
-  .meta({ id: 'CommentModerated', description: "POSTed to the site's callbackUrl after every decision, signed like webhooks with the site's first secret." });
+  .meta({ id: 'CommentModerated', description: "POSTed to the site's callbackUrl after every decision, in order per comment, signed (v1) with every active secret of the site." });
 
 export const DeadLetters = z.object({
   count: z.number().int(),
-  items: z.array(z.object({ id: z.string(), site: z.string(), payload: CallbackPayload, error: z.string(), attempts: z.number().int(), failedAt: DateTime })),
+  items: z.array(z.object({ id: z.string(), site: z.string(), subject: z.string().optional(), payload: z.looseObject({ eventId: z.string(), sequence: z.number().int(), type: z.string() }), error: z.string(), attempts: z.number().int(), failedAt: DateTime })),
+});
+export const Erased = z.object({
+  erased: z.object({ comments: z.number().int(), labelsErased: z.number().int(), labelsAnonymised: z.number().int(), deadLettersErased: z.number().int() }),
 });
 export const Redriven = z.object({ redriven: z.array(z.string()) });
 
