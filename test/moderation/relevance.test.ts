@@ -115,6 +115,15 @@ describe('relevance score on the seed articles', () => {
     }
   });
 
+  it('keeps the models of many articles that share one body (a wire story under many headlines)', () => {
+    const cache = new ContextCache();
+    const body = seeds[0].article.body;
+    const first = Array.from({ length: 50 }, (_, i) => cache.article(`Headline ${i}`, body));
+    const again = Array.from({ length: 50 }, (_, i) => cache.article(`Headline ${i}`, body));
+    again.forEach((a, i) => expect(a).toBe(first[i]));
+    expect(first[0].model).not.toBe(first[1].model);
+  });
+
   it('ships a combination learned on the Wikipedia training half, with a positive weight on similarity', () => {
     expect(combination.trainedOn.join(' ')).toMatch(/Wikipedia replies \(train half/);
     expect(combination.trainedOn.join(' ')).not.toMatch(/SFU|seed|test half/);

@@ -178,8 +178,8 @@ const MAX_VOCABULARY = 1 << 20;
 export class ContextCache {
   private vocabulary = new Vocabulary();
   private texts!: Memo<CompiledText>;
-  /** Keyed by body; the title is checked (two articles rarely share a body). */
-  private articles!: Memo<CompiledArticle[]>;
+  /** Keyed by title and body (a wire story runs under many headlines: its body is compiled once, in `texts`). */
+  private articles!: Memo<CompiledArticle>;
   constructor(private readonly capacity = 8192) {
     this.reset();
   }
@@ -205,17 +205,12 @@ export class ContextCache {
 
   /** The compiled article (title twice + body) and its central terms (memoised per title and body). */
   article(title: string, body: string): CompiledArticle {
-    const same = this.articles.get(body, () => []);
-    let a = same.find((x) => x.title === title);
-    if (!a) {
-      const parts = [...(title ? [[this.text(title), 2] as const] : []), ...(body ? [[compileText(this.vocabulary, body), 1] as const] : [])];
+    return this.articles.get(`${title}\u0000${body}`, () => {
+      const parts = [...(title ? [[this.text(title), 2] as const] : []), ...(body ? [[this.text(body), 1] as const] : [])];
       const model = parts.length ? mergeTexts(parts) : compileText(this.vocabulary, '');
       const central = Array.from(model.ids, (id, k) => [id, model.weights[k]] as const).sort((x, y) => y[1] - x[1]).slice(0, CENTRAL);
-      a = { title, model, central };
-      if (same.length >= 4) same.shift();
-      same.push(a);
-    }
-    return a;
+      return { title, model, central };
+    });
   }
 
   /** Compiles a whole conversation, reusing every part seen before. Compile the comment after it (same vocabulary). */
