@@ -25,8 +25,14 @@ export type ApplyOutcome =
 
 /**
  * Shared head of the scripts: refuses to write when a key exists with another type (an id that
- * forged another key's name), before anything is written, so nothing is left half-done.
+ * forged another key's name), before anything is written, so nothing is left half-done. One TYPE per
+ * key whose name carries an id; the comment's own hash needs none (`readComment` reads it first, and
+ * a wrong type answers the same refusal), nor do the site's fixed-name keys (stats, outbox queue,
+ * sequences, retention index), whose names no escaped id can spell.
  */
+/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
+export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
+
 const CHECK_TYPES = `
 local function wrongType(list)
   for i = 1, #list, 2 do
@@ -35,19 +41,24 @@ local function wrongType(list)
   end
   return nil
 end
+-- HMGET of the comment's hash, the script's first command: a key of another type is refused (nothing written yet).
+local function readComment(key, ...)
+  local r = redis.pcall('HMGET', key, ...)
+  if r['err'] then return nil, redis.error_reply('${WRONG_KEY_TYPE} ' .. key .. ' is not a hash') end
+  return r
+end
 `;
 
-/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
-export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
 
 // KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
 // ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
 //       articleId, then the ids key, thread list key and flagged-by-article key each split around the
 //       article id (to reach the old article's when an edit moves the comment).
 const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
-local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'})
+local bad = wrongType({KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'})
 if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
+local cur, refused = readComment(KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
+if refused then return refused end
 if not cur[1] then
   redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
   redis.call('RPUSH', KEYS[2], ARGV[5])
@@ -104,11 +115,12 @@ return {'edited', 'queued'}
 // ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
 //       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
 const APPLY = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
-local checks = {KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'list', KEYS[4], 'hash', KEYS[5], 'list', KEYS[6], 'zset', KEYS[7], 'hash', KEYS[8], 'zset'}
+local checks = {KEYS[2], 'list', KEYS[3], 'list', KEYS[5], 'list'}
 for _, pair in ipairs(cjson.decode(ARGV[7])) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
 local bad = wrongType(checks)
 if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
+local cur, refused = readComment(KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
+if refused then return refused end
 if not cur[1] then return {'missing', ''} end
 if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end
 if ARGV[1] == 'auto' then

@@ -131,6 +131,16 @@ describe('ids cannot forge Redis keys', () => {
     expect(await redis.exists(svc.runtime.keys.comment('demo', 'c-clash'), svc.runtime.keys.articleComments('demo', 'art-clash'))).toBe(0);
     expect(await redis.get(history)).toBe('not a list');
   });
+
+  it('refuses a comment whose own key holds data of another type, without writing its other keys', async () => {
+    const key = svc.runtime.keys.comment('demo', 'c-clash-hash');
+    await redis.set(key, 'not a hash');
+    const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment('c-clash-hash', 'A remark.', 'art-clash-hash'));
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('key_conflict');
+    expect(await redis.exists(svc.runtime.keys.history('demo', 'c-clash-hash'), svc.runtime.keys.articleComments('demo', 'art-clash-hash'))).toBe(0);
+    expect(await redis.get(key)).toBe('not a hash');
+  });
 });
 
 describe('malformed escapes and unknown routes', () => {
