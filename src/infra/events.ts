@@ -4,7 +4,7 @@
  * API process pushes the channel to moderators' pages; a page that reconnects names the last id it
  * saw and gets what it missed from the stream (`eventsSince`).
  */
-import type { RedisClient as Redis } from './redis';
+import { script, type RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
 
 export type SiteEvent = Record<string, unknown> & { type: string };
@@ -21,9 +21,10 @@ return id
 `;
 
 export function createPublisher(redis: Redis, keys: Keys) {
+  const publish = script<string>(redis, 'cmPublishEvent', 2, PUBLISH);
   return async (site: string, event: SiteEvent | Record<string, unknown>): Promise<void> => {
     const json = JSON.stringify({ ...event, site, at: new Date().toISOString() });
-    await redis.eval(PUBLISH, 2, keys.eventLog(site), keys.events(site), json, String(EVENT_LOG_LENGTH));
+    await publish(keys.eventLog(site), keys.events(site), json, String(EVENT_LOG_LENGTH));
   };
 }
 

@@ -11,7 +11,7 @@
  * subject's event n+1 is never sent before event n was delivered or dead-lettered.
  */
 import { randomUUID } from 'node:crypto';
-import type { RedisClient as Redis } from './redis';
+import { script, type RedisClient as Redis } from './redis';
 import { keyPart, type Keys } from './keys';
 import type { CallbackJobData, CallbackQueue } from './queues';
 
@@ -146,11 +146,18 @@ export interface ClaimOptions {
 }
 
 export class Outbox {
+  /** The dispatcher's scripts, run for every delivery: registered once (EVALSHA). */
+  private readonly claimScript: (...args: Array<string | number>) => Promise<[Array<string | number>, string[]]>;
+  private readonly settleScript: (...args: Array<string | number>) => Promise<SettleOutcome>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.claimScript = script(redis, 'cmOutboxClaim', 3, CLAIM);
+    this.settleScript = script(redis, 'cmOutboxSettle', 3, SETTLE);
+  }
 
   /**
    * Adds an event for the site's CMS: it gets a new event id and the next sequence number of its
@@ -176,9 +183,7 @@ export class Outbox {
   /** Takes up to `limit` subjects whose next event is due; dead-letters events out of attempts. */
   async claim(site: string, o: ClaimOptions): Promise<{ claimed: ClaimedEvent[]; deadLettered: string[] }> {
     const now = this.now();
-    const [flat, dead] = (await this.redis.eval(
-      CLAIM,
-      3,
+    const [flat, dead] = await this.claimScript(
       this.keys.outboxDue(site),
       this.keys.outboxAttempts(site),
       this.keys.deadLetters(site),
@@ -189,7 +194,7 @@ export class Outbox {
       this.keys.outbox(site, ''),
       site,
       now.toISOString(),
-    )) as [Array<string | number>, string[]];
+    );
     const claimed: ClaimedEvent[] = [];
     for (let i = 0; i < flat.length; i += 3) {
       const raw = String(flat[i + 1]);
@@ -202,31 +207,26 @@ export class Outbox {
   async settle(site: string, results: SettleInput[], maxAttempts: number): Promise<SettleOutcome[]> {
     if (results.length === 0) return [];
     const now = this.now();
-    const pipe = this.redis.pipeline();
-    for (const r of results) {
-      pipe.eval(
-        SETTLE,
-        3,
-        this.keys.outboxDue(site),
-        this.keys.outboxAttempts(site),
-        this.keys.deadLetters(site),
-        r.subject,
-        r.eventId,
-        r.ok ? 'ok' : 'fail',
-        String(now.getTime()),
-        String(r.retryAt),
-        String(maxAttempts),
-        this.keys.outbox(site, ''),
-        site,
-        r.error ?? '',
-        now.toISOString(),
-      );
-    }
-    const replies = (await pipe.exec()) ?? [];
-    return replies.map(([err, value]) => {
-      if (err) throw err;
-      return value as SettleOutcome;
-    });
+    // One round trip: the calls of one tick share a write (auto-pipelining).
+    return Promise.all(
+      results.map((r) =>
+        this.settleScript(
+          this.keys.outboxDue(site),
+          this.keys.outboxAttempts(site),
+          this.keys.deadLetters(site),
+          r.subject,
+          r.eventId,
+          r.ok ? 'ok' : 'fail',
+          String(now.getTime()),
+          String(r.retryAt),
+          String(maxAttempts),
+          this.keys.outbox(site, ''),
+          site,
+          r.error ?? '',
+          now.toISOString(),
+        ),
+      ),
+    );
   }
 
   /**
