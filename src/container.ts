@@ -77,6 +77,8 @@ export class Runtime {
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
   private local?: LocalClassifier;
+  /** Site adapters for inline judgments (API connection), built on first use. */
+  private inlineAdapters?: AdapterCache;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -183,8 +185,11 @@ export class Runtime {
    * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
    * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
    */
-  judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
-    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)! });
+  async judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    // The site's adapter applies inline as in the worker, so every path judges by the site's standard.
+    this.inlineAdapters ??= new AdapterCache(this.apiStores.adapters, this.opts.config.siteLearning.adapterCacheMs);
+    const adapter = (await this.inlineAdapters.get(site)) ?? undefined;
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)!, adapter });
   }
 
   /**

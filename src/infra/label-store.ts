@@ -33,6 +33,18 @@ export interface LabelledExample {
   modelVersion?: string;
 }
 
+/** A moderator's decision taken back (the page's undo): the version's earlier label no longer counts. */
+export interface LabelRetraction {
+  site: string;
+  commentId: string;
+  bodyHash: string;
+  retracted: true;
+  at: string;
+}
+
+/** An entry of the export list: a label, or the retraction of the version's label before it. */
+export type LabelListEntry = LabelledExample | LabelRetraction;
+
 /** How many labels a site has now, and how many were ever added (replacements count). */
 export interface LabelCounts {
   labels: number;
@@ -69,6 +81,16 @@ export class LabelStore {
   }
 
   /**
+   * Takes back a moderator's label on a comment version (undo), atomically: it leaves the site's labelled
+   * history, and the export list records the retraction so the export skips the label.
+   */
+  async retract(retraction: Omit<LabelRetraction, 'retracted'>): Promise<void> {
+    const entry: LabelRetraction = { ...retraction, retracted: true };
+    const tx = this.redis.multi().rpush(this.keys.labels(entry.site), JSON.stringify(entry)).hdel(this.keys.siteLabels(entry.site), entry.commentId);
+    await this.exec(tx);
+  }
+
+  /**
    * Adds validated labels (see `validateLabels` in src/site-learning/label-input.ts) to the site's
    * labelled history in one transaction: all of them or, if Redis fails, none. A label whose id is
    * already there replaces it (the latest decision wins). `source` overrides the labels' own.
@@ -96,11 +118,11 @@ export class LabelStore {
     } while (cursor !== '0');
   }
 
-  /** Every moderator example of a site, oldest first, read `chunk` at a time. */
-  async *all(site: string, chunk = 1000): AsyncGenerator<LabelledExample> {
+  /** Every moderator example (and retraction) of a site, oldest first, read `chunk` at a time. */
+  async *all(site: string, chunk = 1000): AsyncGenerator<LabelListEntry> {
     for (let start = 0; ; start += chunk) {
       const lines = await this.redis.lrange(this.keys.labels(site), start, start + chunk - 1);
-      for (const line of lines) yield JSON.parse(line) as LabelledExample;
+      for (const line of lines) yield JSON.parse(line) as LabelListEntry;
       if (lines.length < chunk) return;
     }
   }

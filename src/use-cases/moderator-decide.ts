@@ -95,6 +95,10 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     if (applied.outcome === 'missing') throw notFound(`comment "${commentId}"`);
     if (applied.outcome !== 'applied') throw new AppError('stale', 409, 'the comment was edited since it was loaded; reload it and decide again');
 
+    if (action === 'requeue' && (previous?.decidedBy ?? 'auto') !== 'auto') {
+      // Undo: the moderator's label on this version no longer stands.
+      await deps.labels.retract({ site, commentId, bodyHash: record.bodyHash, at: decision.decidedAt });
+    }
     if (action === 'approve' || action === 'reject') {
       const article = await deps.articles.get(site, record.comment.articleId);
       await deps.labels.append({
