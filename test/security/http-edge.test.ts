@@ -121,25 +121,20 @@ describe('ids cannot forge Redis keys', () => {
     expect(keyPart('reader-1@example.org')).toBe('reader-1@example.org');
   });
 
-  it('refuses to write a comment whose keys hold data of another type, leaving nothing half-written', async () => {
-    // A key of the wrong type where the comment's history belongs (as `X:h` used to be X's history).
-    const history = svc.runtime.keys.history('demo', 'c-clash');
-    await redis.set(history, 'not a list');
-    const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment('c-clash', 'A remark.', 'art-clash'));
+  // A key of the wrong type where the comment's history belongs (as `X:h` used to be X's history), or
+  // where its own hash belongs (checked by the script's first read rather than a TYPE call).
+  it.each([
+    ['its history', 'c-clash', (id: string) => svc.runtime.keys.history('demo', id), 'not a list'],
+    ['its own hash', 'c-clash-hash', (id: string) => svc.runtime.keys.comment('demo', id), 'not a hash'],
+  ])('refuses to write a comment when %s holds data of another type, leaving nothing half-written', async (_what, id, keyOf, junk) => {
+    const clashing = keyOf(id);
+    await redis.set(clashing, junk);
+    const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment(id, 'A remark.', `art-${id}`));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('key_conflict');
-    expect(await redis.exists(svc.runtime.keys.comment('demo', 'c-clash'), svc.runtime.keys.articleComments('demo', 'art-clash'))).toBe(0);
-    expect(await redis.get(history)).toBe('not a list');
-  });
-
-  it('refuses a comment whose own key holds data of another type, without writing its other keys', async () => {
-    const key = svc.runtime.keys.comment('demo', 'c-clash-hash');
-    await redis.set(key, 'not a hash');
-    const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment('c-clash-hash', 'A remark.', 'art-clash-hash'));
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('key_conflict');
-    expect(await redis.exists(svc.runtime.keys.history('demo', 'c-clash-hash'), svc.runtime.keys.articleComments('demo', 'art-clash-hash'))).toBe(0);
-    expect(await redis.get(key)).toBe('not a hash');
+    const others = [svc.runtime.keys.comment('demo', id), svc.runtime.keys.history('demo', id), svc.runtime.keys.articleComments('demo', `art-${id}`)].filter((k) => k !== clashing);
+    expect(await redis.exists(...others)).toBe(0);
+    expect(await redis.get(clashing)).toBe(junk);
   });
 });
 
