@@ -98,8 +98,8 @@ function startProcess(name: string, args: string[], env: Record<string, string>,
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code && code !== 0) process.stderr.write(`${name} exited ${code}: ${stderr}\n`);
+    child.on('exit', (code, signal) => {
+      if ((code && code !== 0) || (signal && signal !== 'SIGTERM')) process.stderr.write(`${name} exited ${code ?? signal}: ${stderr}\n`);
       resolve(code);
     }),
   );
