@@ -15,8 +15,8 @@ import defaults from './default.json';
 export type { Config, SiteConfig, ModeratorConfig } from './schema';
 
 /** Secrets and tokens of the embedded defaults: refused when `NODE_ENV=production`. */
-export const DEFAULT_SECRETS = ['demo-secret'];
-export const DEFAULT_TOKENS = ['demo-moderator'];
+export const DEFAULT_SECRETS = ['demo-secret', 'demo-coral-secret'];
+export const DEFAULT_TOKENS = ['demo-moderator', 'demo-perspective-key'];
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class ConfigError extends Error {
@@ -54,6 +54,10 @@ export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']
   ['CALLBACK_TIMEOUT_MS', ['callbacks', 'timeoutMs'], 'number'],
   ['CALLBACK_ATTEMPTS', ['callbacks', 'attempts'], 'number'],
   ['CALLBACK_BACKOFF_MS', ['callbacks', 'backoffMs'], 'number'],
+  ['CALLBACK_CONCURRENCY', ['callbacks', 'concurrency'], 'number'],
+  ['CALLBACK_POLL_MS', ['callbacks', 'pollMs'], 'number'],
+  ['RETENTION_DECIDED_DAYS', ['retention', 'decidedDays'], 'number'],
+  ['RETENTION_SWEEP_INTERVAL_MS', ['retention', 'sweepIntervalMs'], 'number'],
   ['SITE_LEARNING_ENABLED', ['siteLearning', 'enabled'], 'boolean'],
   ['SITE_LEARNING_MIN_LABELS', ['siteLearning', 'minLabels'], 'number'],
   ['SITE_LEARNING_MIN_NEW_LABELS', ['siteLearning', 'minNewLabels'], 'number'],
@@ -163,6 +167,12 @@ export function assertNoDefaultSecrets(config: Config): void {
   for (const site of config.sites) {
     site.webhookSecrets.forEach((s, i) => {
       if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].webhookSecrets[${i}] is the default secret`);
+    });
+    site.coral.signingSecrets.forEach((s, i) => {
+      if (DEFAULT_SECRETS.includes(s)) problems.push(`sites[${site.id}].coral.signingSecrets[${i}] is the default secret`);
+    });
+    site.perspectiveKeys.forEach((k, i) => {
+      if (defaultHashes.has(k.keySha256)) problems.push(`sites[${site.id}].perspectiveKeys[${i}] (${k.name}) is the default key`);
     });
   }
   config.moderators.forEach((m, i) => {

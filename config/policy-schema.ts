@@ -31,7 +31,7 @@ export const DEFAULT_THRESHOLDS: Record<Category, Threshold> = {
   identityAttack: { flag: 0.6, reject: 0.95 },
   profanity: { flag: 0.95, reject: 1.01 },
   harassment: { flag: 0.6, reject: 0.9 },
-  offTopic: { flag: 0.85, reject: 1.01 },
+  offTopic: { flag: 0.7, reject: 1.01 },
   spam: { flag: 0.7, reject: 0.95 },
 };
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PolicySchema } from './policy-schema';
 import { PerspectiveSiteSchema, PerspectiveSchema } from './perspective-schema';
+import { DropinSiteFields } from './dropin-schema';
 
 export const SiteSchema = z.object({
   /** Stable id used in URLs (`/v1/sites/:site`) and Redis keys. */
@@ -16,6 +17,10 @@ export const SiteSchema = z.object({
   callbackUrl: z.url().optional(),
   /** Per-site policy overrides, merged over the global policy. */
   policy: PolicySchema.partial().default({}),
+  /** Days a decided (approved/rejected) comment and its history are kept; overrides `retention.decidedDays`. 0 keeps them. */
+  retentionDays: z.number().min(0).optional(),
+  /** Keep labelled examples of erased comments, anonymised (no comment id, moderator or parent text), for retraining. */
+  anonymisedLabels: z.boolean().default(false),
   /**
    * Weighted reader reports (a new reporter counts 1, one whose reports moderators keep dismissing
    * less) that put an approved comment back in front of a moderator.
@@ -23,6 +28,7 @@ export const SiteSchema = z.object({
   reportThreshold: z.number().positive().default(3),
   /** Optional Perspective API provider for this site (off by default). */
   perspective: PerspectiveSiteSchema.optional(),
+  ...DropinSiteFields,
 });
 export type SiteConfig = z.infer<typeof SiteSchema>;
 
@@ -54,7 +60,7 @@ export const ConfigSchema = z
          * (20,000 characters) with its article context (200,000 characters) in UTF-8.
          */
         bodyLimitBytes: z.number().int().positive().default(1_000_000),
-        /** Largest body of `POST …/comments/batch`, in bytes. */
+        /** Largest body of the batch routes (`POST …/comments/batch`, `POST …/labels`), in bytes. */
         batchBodyLimitBytes: z.number().int().positive().default(2_000_000),
         /** Request bodies read at once (all routes); more are answered 503 + Retry-After unread. */
         maxConcurrentUploads: z.number().int().min(1).default(32),
@@ -137,7 +143,18 @@ export const ConfigSchema = z
         attempts: z.number().int().min(1).default(10),
         /** First retry delay; doubles each attempt, with jitter (10 attempts ≈ 17 min in all). */
         backoffMs: z.number().int().min(10).default(2_000),
-        concurrency: z.number().int().min(1).default(8),
+        /** Per site and worker process: comments (or authors) whose next event is delivered at once, claimed in one batch. */
+        concurrency: z.number().int().min(1).max(1_000).default(32),
+        /** Pause of a site's dispatcher when it found less than a full batch due. */
+        pollMs: z.number().int().min(5).max(10_000).default(200),
+      })
+      .prefault({}),
+    retention: z
+      .object({
+        /** Days a decided (approved/rejected) comment and its history are kept before the sweep erases them; 0 keeps them for ever. */
+        decidedDays: z.number().min(0).default(0),
+        /** How often each worker process looks for comments past their retention. */
+        sweepIntervalMs: z.number().int().min(1_000).default(60_000),
       })
       .prefault({}),
     moderation: z
@@ -195,6 +212,13 @@ export const ConfigSchema = z
       if (ids.has(site.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${site.id}"` });
       ids.add(site.id);
     });
+    const keyHashes = new Set<string>();
+    cfg.sites.forEach((site, i) =>
+      site.perspectiveKeys.forEach((k, j) => {
+        if (keyHashes.has(k.keySha256)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'perspectiveKeys', j, 'keySha256'], message: 'a Perspective-compatible key may belong to one site only' });
+        keyHashes.add(k.keySha256);
+      }),
+    );
     cfg.moderators.forEach((mod, i) => {
       mod.sites.forEach((s, j) => {
         if (!ids.has(s)) ctx.addIssue({ code: 'custom', path: ['moderators', i, 'sites', j], message: `unknown site "${s}"` });

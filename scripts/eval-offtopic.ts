@@ -1,96 +1,61 @@
 /**
- * Off-topic evaluation: each comment scored against its own article and thread (positive) and against
- * other articles' titles and threads (negatives), reported as ROC-AUC for a plain TF-IDF cosine against the
- * article alone, TF-IDF against article + thread, and the shipped relevance analyzer.
- *   npm run eval:offtopic -- --data ../shared/data/dev
- * The dev data (SFU SOCC, CC BY-NC-SA 4.0) is read in place for evaluation only; nothing is copied or trained.
+ * Off-topic evaluation: on every construction of scripts/offtopic-sets.ts (each comment under its own
+ * conversation vs moved under another one), ROC-AUC of the plain TF-IDF cosine baseline against article +
+ * thread, of the shipped relevance score, and of each signal alone. The shipped combination was learned on the
+ * Wikipedia TRAINING half only (src/moderation/relevance/combination.json), so every set here is held out.
+ *   npm run eval:offtopic [-- --data ../shared/data/dev --training ../shared/data/training]
+ * The SFU dev data (CC BY-NC-SA 4.0) and the Wikipedia replies (Apache-2.0) are read in place; nothing is copied.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseCsv } from './csv';
-import { tokenize } from '../src/moderation/text/tokens';
-import { scoreRelevance, type Conversation } from '../src/moderation/relevance/score';
+import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../config/policy-schema';
+import { ContextCache } from '../src/moderation/relevance/compiled';
+import { FEATURES } from '../src/moderation/relevance/features';
+import { scoreRelevance } from '../src/moderation/relevance/score';
+import { tokenize } from '../src/moderation/text/tokens';
+import combination from '../src/moderation/relevance/combination.json';
+import { allPairSets, rocAuc, tfidfBaseline, type PairSet } from './offtopic-sets';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
-/** Prints the off-topic ROC-AUC table for the dev data in `dir` (also run by `npm run eval -- --dev <dir>`). */
-export function runOffTopicEval(dir: string, THREAD = 20, OTHERS = 3): void {
-  const rows = parseCsv(readFileSync(path.join(dir, 'sfu_ctc.csv'), 'utf8'));
-  const byTitle = new Map<string, string[]>();
-  for (const r of rows) {
-    const title = r.title.replace(/ - The Globe and Mail$/, '').trim();
-    if (!r.comment.trim()) continue;
-    byTitle.set(title, [...(byTitle.get(title) ?? []), r.comment]);
-  }
-  const articles = [...byTitle].filter(([, c]) => c.length >= 10).map(([title, comments]) => ({ title, comments }));
-
-  // Baseline: raw term frequencies, smoothed IDF over all dev comments, cosine.
-  const words = (s: string) => s.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-  const dfs = new Map<string, number>();
-  for (const a of articles) for (const c of a.comments) for (const w of new Set(words(c))) dfs.set(w, (dfs.get(w) ?? 0) + 1);
-  const nDocs = articles.reduce((n, a) => n + a.comments.length, 0);
-  const vec = (s: string) => {
-    const v = new Map<string, number>();
-    for (const w of words(s)) v.set(w, (v.get(w) ?? 0) + 1);
-    for (const [w, tf] of v) v.set(w, tf * (Math.log((1 + nDocs) / (1 + (dfs.get(w) ?? 0))) + 1));
-    return v;
-  };
-  const cosine = (a: Map<string, number>, b: Map<string, number>) => {
-    let dot = 0, na = 0, nb = 0;
-    for (const [w, x] of a) (na += x * x), (dot += x * (b.get(w) ?? 0));
-    for (const x of b.values()) nb += x * x;
-    return na && nb ? dot / Math.sqrt(na * nb) : 0;
-  };
-
-  type Scores = { titleOnly: number; titleThread: number; ours: number; oursRelevance: number };
-  const pos: Scores[] = [];
-  const neg: Scores[] = [];
-  const judgeable: boolean[] = [];
-  const score = (comment: string, title: string, thread: string[]): Scores => {
-    const conv: Conversation = { title, thread };
-    const r = scoreRelevance(comment, tokenize(comment), conv, DEFAULT_SETTINGS.relevance);
-    const v = vec(comment);
-    return { titleOnly: cosine(v, vec(title)), titleThread: cosine(v, vec([title, ...thread].join('\n'))), ours: -r.offTopic, oursRelevance: r.relevance };
-  };
-  const threadAt = (comments: string[], i: number) => comments.slice(Math.max(0, i - THREAD), i);
+/** Prints the table for one set; returns ROC-AUC over all pairs of the baseline, the relevance score and −offTopic. */
+function evalSet(set: PairSet): [number, number, number] {
+  const cache = new ContextCache();
+  const minWords = DEFAULT_SETTINGS.relevance.minContentWords;
   const started = performance.now();
-  articles.forEach((a, ai) => {
-    a.comments.forEach((c, i) => {
-      pos.push(score(c, a.title, threadAt(a.comments, i)));
-      judgeable.push(scoreRelevance(c, tokenize(c), { title: a.title, thread: [] }, DEFAULT_SETTINGS.relevance).contentWords >= DEFAULT_SETTINGS.relevance.minContentWords);
-      for (let k = 1; k <= OTHERS; k++) {
-        const b = articles[(ai + k) % articles.length];
-        neg.push(score(c, b.title, threadAt(b.comments, Math.min(i, b.comments.length))));
-      }
-    });
+  const results = set.pairs.map((p) => scoreRelevance(p.comment, tokenize(p.comment), p.conv, DEFAULT_SETTINGS.relevance, cache));
+  const msPerPair = (performance.now() - started) / set.pairs.length;
+  const labels = set.pairs.map((p) => p.onTopic);
+  const baseline = tfidfBaseline(set);
+  const judgeable = results.map((r) => r.contentWords >= minWords);
+  const columns = (scores: number[]) => ({
+    all: rocAuc(scores, labels).toFixed(3),
+    [`≥${minWords} content words`]: rocAuc(scores.filter((_, i) => judgeable[i]), labels.filter((_, i) => judgeable[i])).toFixed(3),
   });
-
-  /** Mann-Whitney ROC-AUC with ties counted half. */
-  function auc(p: number[], n: number[]): number {
-    const all = [...p.map((s) => [s, 1]), ...n.map((s) => [s, 0])].sort((x, y) => x[0] - y[0]);
-    let rankSum = 0;
-    for (let i = 0; i < all.length; ) {
-      let j = i;
-      while (j < all.length && all[j][0] === all[i][0]) j++;
-      const rank = (i + j + 1) / 2;
-      for (let k = i; k < j; k++) if (all[k][1] === 1) rankSum += rank;
-      i = j;
-    }
-    return (rankSum - (p.length * (p.length + 1)) / 2) / (p.length * n.length);
-  }
-  const negJudgeable = judgeable.flatMap((j) => Array(OTHERS).fill(j) as boolean[]);
-  const report = (key: keyof Scores) => ({
-    all: auc(pos.map((s) => s[key]), neg.map((s) => s[key])).toFixed(3),
-    [`≥${DEFAULT_SETTINGS.relevance.minContentWords} content words`]: auc(pos.filter((_, i) => judgeable[i]).map((s) => s[key]), neg.filter((_, i) => negJudgeable[i]).map((s) => s[key])).toFixed(3),
-  });
-  console.log(`${articles.length} articles, ${pos.length} comments (${judgeable.filter(Boolean).length} with enough content), ${neg.length} negative pairings; thread = previous ${THREAD} comments`);
-  console.table({
-    'TF-IDF cosine, article title only': report('titleOnly'),
-    'TF-IDF cosine, title + thread': report('titleThread'),
-    'relevance analyzer (−offTopic)': report('ours'),
-    'relevance analyzer (coverage)': report('oursRelevance'),
-  });
-  console.log(`${((performance.now() - started) / (pos.length + neg.length)).toFixed(2)} ms per scored pairing`);
+  const rows: Record<string, Record<string, string>> = {
+    'TF-IDF cosine vs article + thread (baseline)': columns(baseline),
+    'relevance score (learned combination)': columns(results.map((r) => r.relevance)),
+    'shipped −offTopic (shrunk below the word minimum)': columns(results.map((r) => -r.offTopic)),
+  };
+  for (const f of FEATURES) rows[`  signal alone: ${f}`] = columns(results.map((r) => r.features[f]));
+  const pos = labels.filter((l) => l === 1).length;
+  console.log(`\n${set.name}: ${set.about}`);
+  console.log(`${pos} own pairs, ${labels.length - pos} moved pairs, ${judgeable.filter(Boolean).length} with ≥${minWords} content words; ${msPerPair.toFixed(3)} ms per pair`);
+  console.table(rows);
+  return [rocAuc(baseline, labels), rocAuc(results.map((r) => r.relevance), labels), rocAuc(results.map((r) => -r.offTopic), labels)];
 }
 
-if (require.main === module) runOffTopicEval(arg('--data', '../shared/data/dev'), Number(arg('--thread', '20')), Number(arg('--others', '3')));
+/** Prints the off-topic ROC-AUC tables (also run by `npm run eval -- --dev <dir>`). */
+export function runOffTopicEval(devDir: string, trainingDir = '../shared/data/training'): void {
+  console.log(`Combination learned on: ${combination.trainedOn.join('; ')} (training ROC-AUC ${combination.trainAuc}).`);
+  console.log(`Weights ${JSON.stringify(combination.weights)}, intercept ${combination.intercept}. None of the sets below was used to learn it.`);
+  const summary: Record<string, Record<string, string>> = {};
+  for (const set of allPairSets(devDir, trainingDir)) {
+    const [base, ours, shipped] = evalSet(set);
+    summary[set.name] = { 'TF-IDF cosine': base.toFixed(3), 'relevance score': ours.toFixed(3), 'shipped −offTopic': shipped.toFixed(3), pairs: String(set.pairs.length) };
+  }
+  console.log('\nSummary (ROC-AUC, all pairs):');
+  console.table(summary);
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { data: { type: 'string', default: '../shared/data/dev' }, training: { type: 'string', default: '../shared/data/training' } } });
+  runOffTopicEval(values.data!, values.training!);
+}

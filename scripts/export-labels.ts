@@ -18,16 +18,19 @@ export interface ExportOptions {
   write: (line: string) => void | Promise<void>;
 }
 
-/** Writes the latest label of every (site, comment, version); returns how many were written per site. */
+/**
+ * Writes the latest label of every (site, comment, version), skipping versions whose latest entry is a
+ * retraction (an undone decision); returns how many were written per site.
+ */
 export async function exportLabels({ redis, keys, sites, write }: ExportOptions): Promise<Record<string, number>> {
   const store = new LabelStore(redis, keys);
   const counts: Record<string, number> = {};
   for (const site of sites) {
-    // First pass remembers where each version's last label is; the second writes only those.
-    const last = new Map<string, number>();
+    // First pass remembers where each version's last entry is; the second writes those that are labels.
+    const last = new Map<string, { index: number; retracted: boolean }>();
     let i = 0;
-    for await (const l of store.all(site)) last.set(`${l.commentId}\u0000${l.bodyHash}`, i++);
-    const keep = new Set(last.values());
+    for await (const l of store.all(site)) last.set(`${l.commentId}\u0000${l.bodyHash}`, { index: i++, retracted: 'retracted' in l });
+    const keep = new Set([...last.values()].filter((e) => !e.retracted).map((e) => e.index));
     counts[site] = 0;
     i = 0;
     for await (const l of store.all(site)) {

@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
-import { siteFlag } from '../src/cli/args';
+import { runCli, siteFlag } from '../src/cli/args';
 import { createKeys } from '../src/infra/keys';
 import { LabelStore } from '../src/infra/label-store';
 import { createRedis, waitForReady } from '../src/infra/redis';
@@ -60,10 +60,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    process.stderr.write(`labels:import: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('labels:import', main);

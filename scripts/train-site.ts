@@ -7,7 +7,7 @@
  */
 import { loadConfig } from '../config';
 import { loadLocalClassifier } from '../src/classifier/local-classifier';
-import { siteFlag } from '../src/cli/args';
+import { runCli, siteFlag } from '../src/cli/args';
 import { AdapterStore } from '../src/infra/adapter-store';
 import { createKeys } from '../src/infra/keys';
 import { LabelStore } from '../src/infra/label-store';
@@ -42,10 +42,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    process.stderr.write(`train:site: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('train:site', main);

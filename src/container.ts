@@ -8,11 +8,14 @@ import type { Express } from 'express';
 import type { RedisClient as Redis } from './infra/redis';
 import type { Config, SiteConfig } from '../config';
 import { resolvePolicy, type EffectivePolicy } from '../config/policy-schema';
-import { startCallbackWorker } from '../workers/callback-worker';
-import { startModerationWorker } from '../workers/moderation-worker';
+import { startCallbackDispatcher, type CallbackDispatcher } from '../workers/callback-dispatcher';
+import { recoverFailedJobs, startModerationWorker } from '../workers/moderation-worker';
+import { startRetentionSweeper } from '../workers/retention-sweeper';
+import type { EraseDeps } from './use-cases/erase';
 import { startSiteTrainingWorker, type SiteTraining } from '../workers/site-training-worker';
 import { createApp } from './api/app';
-import { loadLocalClassifier } from './classifier/local-classifier';
+import { dropinRoutes } from './api/dropin';
+import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
 import { AdapterCache, AdapterStore } from './infra/adapter-store';
 import { ArticleStore } from './infra/article-store';
@@ -23,14 +26,19 @@ import { LabelStore } from './infra/label-store';
 import { createPublisher } from './infra/events';
 import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
-import { createCallbackQueue, createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
+import { ErasureStore } from './infra/erasure-store';
+import { Outbox, OutboxCallbacks } from './infra/outbox';
+import { createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
 import { SeenSignatures } from './infra/seen-signatures';
 import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
 import { moderate } from './moderation/pipeline';
+import { moderateExplained, type ExplainedVerdict } from './moderation/verdict-with-findings';
+import type { CommentInput, ModerationContext } from './moderation/types';
 import { ModeratorDirectory } from './security/moderators';
+import type { ModerateDeps } from './use-cases/moderate-comment';
 
 export interface RuntimeOptions {
   config: Readonly<Config>;
@@ -51,9 +59,11 @@ export class Runtime {
   /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
   readonly workerRedis: Redis;
   readonly queue: ModerationQueue;
+  /** Where events other than decisions (user.moderated) go: the outbox, on the API's connection. */
   readonly callbacks: CallbackQueue;
-  readonly workerCallbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
+  private dispatcher?: CallbackDispatcher;
+  private retention?: { close(): void };
   /** Site learning's retraining job, once started (worker role). */
   private siteTraining?: Promise<SiteTraining | undefined>;
   /** Stores on the API's fail-fast connection (requests, metrics scrapes). */
@@ -66,6 +76,9 @@ export class Runtime {
   readonly moderators: ModeratorDirectory;
   /** Each site's policy, resolved once (global ← site), so a bad combination fails at start-up. */
   private readonly policies = new Map<string, EffectivePolicy>();
+  private local?: LocalClassifier;
+  /** Site adapters for inline judgments (API connection), built on first use. */
+  private inlineAdapters?: AdapterCache;
 
   /**
    * Connects to Redis and builds the service. Waits for the API connection first: BullMQ checks
@@ -96,19 +109,17 @@ export class Runtime {
     this.apiRedis = apiRedis;
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
-    const callbackSettings = { ...queueSettings, attempts: config.callbacks.attempts, backoffMs: config.callbacks.backoffMs };
     this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
-    this.callbacks = createCallbackQueue(this.apiRedis, this.keys, callbackSettings, opts.logger);
-    this.workerCallbacks = createCallbackQueue(this.workerRedis, this.keys, callbackSettings, opts.logger);
     this.apiStores = this.store(apiRedis);
+    this.callbacks = new OutboxCallbacks(this.apiStores.outbox);
     this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
     this.seenSignatures = new SeenSignatures(apiRedis, this.keys, (2 * config.http.signatureToleranceSeconds + 1) * 1000);
     this.moderators = new ModeratorDirectory(config.moderators, new AccountStore(apiRedis, this.keys));
     this.metrics = createMetrics({
       queueCounts: async () => ({
         moderation: await this.queue.getJobCounts(),
-        callbacks: await this.callbacks.getJobCounts(),
       }),
+      outboxCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.outbox.pending(s.id)] as const))),
       decisionCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.comments.stats(s.id)] as const))),
       deadLetterCounts: async () => Object.fromEntries(await Promise.all(config.sites.map(async (s) => [s.id, await this.apiStores.deadLetters.count(s.id)] as const))),
     });
@@ -122,7 +133,17 @@ export class Runtime {
       deadLetters: new DeadLetterStore(redis, this.keys),
       labels: new LabelStore(redis, this.keys),
       adapters: new AdapterStore(redis, this.keys),
+      outbox: new Outbox(redis, this.keys, this.now),
+      erasures: new ErasureStore(redis, this.keys),
     };
+  }
+
+  private eraseDeps(erasures: ErasureStore): EraseDeps {
+    return { erasures, now: this.now, anonymisedLabels: (site) => this.sites.get(site)?.anonymisedLabels === true };
+  }
+
+  get config(): Readonly<Config> {
+    return this.opts.config;
   }
 
   /** Redis answers and the queue is usable. */
@@ -132,7 +153,7 @@ export class Runtime {
   }
 
   createApp(extensions: Parameters<typeof createApp>[0]['extensions'] = []): Express {
-    const { comments, articles, deadLetters, labels } = this.apiStores;
+    const { comments, articles, deadLetters, labels, outbox, erasures } = this.apiStores;
     return createApp({
       config: this.opts.config,
       logger: this.opts.logger,
@@ -142,27 +163,64 @@ export class Runtime {
       labels,
       sites: this.sites,
       queue: this.queue,
-      callbacks: this.callbacks,
+      outbox,
+      erasure: this.eraseDeps(erasures),
       moderators: this.moderators,
       metrics: this.metrics,
       seenSignatures: this.seenSignatures,
       uploadSlots: this.uploadSlots,
       ready: () => this.ready(),
       now: this.now,
-      extensions,
+      // The drop-in protocols (Perspective, Coral, inline check) ride along with every API.
+      extensions: [...extensions, ...dropinRoutes(this)],
     });
   }
 
-  /** Starts the moderation and callback workers on the patient connection, one of each per queue shard. */
+  /** The trained model, loaded once per process on first use (API inline answers and workers share it). */
+  localClassifier(): LocalClassifier {
+    return (this.local ??= loadLocalClassifier());
+  }
+
+  /**
+   * Judges a comment inline with the local model and the site's policy: the phases the worker runs,
+   * plus the findings behind the scores (Perspective-compatible span scores, inline checks, Coral).
+   */
+  async judgeInline(site: string, comment: CommentInput, context: ModerationContext): Promise<ExplainedVerdict> {
+    // The site's adapter applies inline as in the worker, so every path judges by the site's standard.
+    this.inlineAdapters ??= new AdapterCache(this.apiStores.adapters, this.opts.config.siteLearning.adapterCacheMs);
+    const adapter = (await this.inlineAdapters.get(site)) ?? undefined;
+    return moderateExplained(comment, context, { classifier: this.localClassifier(), policy: this.policies.get(site)!, adapter });
+  }
+
+  /**
+   * Starts, on the patient connection, a moderation worker per queue shard, the callback dispatcher
+   * and the retention sweep.
+   */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, deadLetters, labels, adapters } = this.store(this.workerRedis);
+    const { comments, articles, labels, adapters, outbox, erasures } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
-    const local = loadLocalClassifier();
-    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local, logger, env: this.opts.env ?? {} });
+    const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
     // Each site's adapter (learnt from its moderators), re-checked every adapterCacheMs: new versions apply without a restart.
     const adapterCache = new AdapterCache(adapters, config.siteLearning.adapterCacheMs);
+    const workerLogger = logger.child({ component: 'moderation-worker' });
+    const deps: ModerateDeps = {
+      keys: this.keys,
+      comments,
+      articles,
+      authors: new AuthorStore(this.workerRedis, this.keys),
+      threadSize: config.worker.threadSize,
+      repeatWindowSeconds: config.worker.repeatWindowSeconds,
+      now: this.now,
+      publish,
+      judge: async (site, comment, context) =>
+        moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
+      onDecision: (site, decision, record) => {
+        this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
+        this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
+      },
+    };
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
       const moderation = startModerationWorker({
         connection: this.workerRedis,
@@ -171,40 +229,35 @@ export class Runtime {
         concurrency: config.worker.concurrency,
         lockDurationMs: config.worker.lockDurationMs,
         stalledIntervalMs: config.worker.stalledIntervalMs,
-        logger: logger.child({ component: 'moderation-worker' }),
+        logger: workerLogger,
         metrics: this.metrics,
-        deps: {
-          keys: this.keys,
-          comments,
-          articles,
-          callbacks: this.workerCallbacks,
-          authors: new AuthorStore(this.workerRedis, this.keys),
-          threadSize: config.worker.threadSize,
-          repeatWindowSeconds: config.worker.repeatWindowSeconds,
-          now: this.now,
-          publish,
-          judge: async (site, comment, context) =>
-            moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),
-          onDecision: (site, decision, record) => {
-            this.metrics.decisionsProcessed.inc({ site, status: decision.status, provider: decision.provider });
-            this.metrics.decisionLatency.observe({ site }, (Date.parse(decision.decidedAt) - Date.parse(record.updatedAt)) / 1000);
-          },
-        },
+        deps,
       });
-      const callbacks = startCallbackWorker({
-        connection: this.workerRedis,
-        keys: this.keys,
-        shard,
-        concurrency: config.callbacks.concurrency,
-        timeoutMs: config.callbacks.timeoutMs,
-        sites: this.sites,
-        deadLetters,
-        logger: logger.child({ component: 'callback-worker' }),
-        metrics: this.metrics,
-        now: this.now,
-      });
-      this.workers.push(moderation, callbacks);
+      this.workers.push(moderation);
+      // Comments of jobs that failed for good while no worker could flag them (it died first).
+      recoverFailedJobs(this.queue.queues[shard], { deps, logger: workerLogger, metrics: this.metrics }).catch((err: Error) =>
+        workerLogger.error({ err: err.message }, 'could not look for failed moderation jobs at start-up'),
+      );
     }
+    this.dispatcher = startCallbackDispatcher({
+      outbox,
+      sites: this.sites,
+      batchSize: config.callbacks.concurrency,
+      timeoutMs: config.callbacks.timeoutMs,
+      attempts: config.callbacks.attempts,
+      backoffMs: config.callbacks.backoffMs,
+      pollMs: config.callbacks.pollMs,
+      logger: logger.child({ component: 'callback-dispatcher' }),
+      metrics: this.metrics,
+      now: this.now,
+    });
+    this.retention = startRetentionSweeper({
+      sites: this.sites,
+      defaultDays: config.retention.decidedDays,
+      intervalMs: config.retention.sweepIntervalMs,
+      deps: this.eraseDeps(erasures),
+      logger: logger.child({ component: 'retention' }),
+    });
     if (config.siteLearning.enabled) {
       this.siteTraining = startSiteTrainingWorker({
         connection: this.workerRedis,
@@ -212,7 +265,7 @@ export class Runtime {
         sites: config.sites.map((s) => s.id),
         everyMs: config.siteLearning.retrainEveryMs,
         logger: logger.child({ component: 'site-training' }),
-        deps: { labels, adapters, classifier: local, settings: config.siteLearning, now: this.now },
+        deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
       }).catch((err: unknown) => {
         logger.error({ err }, 'site training job could not start; sites keep their current adapters');
         return undefined;
@@ -223,8 +276,9 @@ export class Runtime {
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.workers.map((w) => w.close()), this.siteTraining?.then((t) => t?.close())]);
-    await Promise.allSettled([this.queue.close(), this.callbacks.close(), this.workerCallbacks.close()]);
+    this.retention?.close();
+    await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
+    await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }
 }

@@ -7,6 +7,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Keys } from '../src/infra/keys';
 import type { Logger } from '../src/logger';
 import { trainingDue, trainSite, type TrainSiteDeps } from '../src/use-cases/train-site';
+import { rateLimitedErrorLog } from '../src/infra/queues';
 
 export interface SiteTrainingWorkerOptions {
   connection: ConnectionOptions;
@@ -54,6 +55,8 @@ export async function startSiteTrainingWorker(opts: SiteTrainingWorkerOptions): 
     // Training holds the event loop for a while on large label sets; do not let the lock lapse meanwhile.
     lockDuration: 10 * 60_000,
   });
-  worker.on('error', (err) => opts.logger.error({ err }, 'site training worker error'));
+  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  queue.on('error', rateLimitedErrorLog(opts.logger, { queue: 'site-training' }));
+  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'site-training' }));
   return { queue, worker, close: async () => { await worker.close(); await queue.close(); } };
 }

@@ -12,7 +12,8 @@ import type { CommentStore } from '../infra/comment-store';
 import type { DeadLetterStore } from '../infra/dead-letter-store';
 import type { LabelStore } from '../infra/label-store';
 import type { Metrics } from '../infra/metrics';
-import type { CallbackQueue, ModerationQueue } from '../infra/queues';
+import type { Outbox } from '../infra/outbox';
+import type { ModerationQueue } from '../infra/queues';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
 import type { SeenSignatures } from '../infra/seen-signatures';
@@ -21,6 +22,8 @@ import { rawBody, UploadSlots } from './middleware/body';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { commentReadRoutes } from './routes/comments-read';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { erasureRoutes } from './routes/erasure';
+import type { EraseDeps } from '../use-cases/erase';
 import { labelRoutes } from './routes/labels';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
@@ -34,7 +37,10 @@ export interface ApiDeps {
   comments: CommentStore;
   articles: ArticleStore;
   queue: ModerationQueue;
-  callbacks: CallbackQueue;
+  /** CMS events waiting for delivery (re-drive of dead letters). */
+  outbox: Outbox;
+  /** Erasure of comments and authors. */
+  erasure: EraseDeps;
   deadLetters: DeadLetterStore;
   /** Sites' labelled histories (POST …/labels); the route is absent without it. */
   labels?: LabelStore;
@@ -119,20 +125,24 @@ export function createApp(deps: ApiDeps): Express {
     precheckCaller(deps.moderators, signature.toleranceSeconds),
     rawBody({
       limitBytes: config.http.bodyLimitBytes,
-      limitFor: (req) => (req.method === 'POST' && req.path === '/comments/batch' ? config.http.batchBodyLimitBytes : undefined),
+      limitFor: (req) => (req.method === 'POST' && BATCH_ROUTES.has(req.path) ? config.http.batchBodyLimitBytes : undefined),
       slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
     }),
   );
   siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   if (deps.labels) siteApi.use(labelRoutes(deps.labels, config.limits.batchSize, signed));
-  siteApi.use(deadLetterRoutes(deps.deadLetters, deps.callbacks, deps.now, signedOrModerator));
+  siteApi.use(deadLetterRoutes(deps.deadLetters, deps.outbox, signedOrModerator));
+  siteApi.use(erasureRoutes(deps.erasure, signedOrModerator));
   app.use('/v1/sites/:site', siteApi);
 
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
 }
+
+/** Routes that take many items in one body, with the larger body limit. */
+const BATCH_ROUTES = new Set(['/comments/batch', '/labels']);
 
 /** The route's pattern for metrics labels: never a site id, comment id or unmatched raw path. */
 function routeLabel(req: express.Request): string {

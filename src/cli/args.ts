@@ -12,3 +12,14 @@ export function siteFlag(argv: readonly string[], configured: readonly string[],
   if (site !== undefined && !configured.includes(site)) throw new Error(`unknown site "${site}"; configured: ${configured.join(', ')}`);
   return site;
 }
+
+/** Runs a command's `main`, whose result is the exit code; an error is one line on stderr and exit code 1. */
+export function runCli(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

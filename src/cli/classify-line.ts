@@ -2,11 +2,14 @@
  * One line of the classify CLI: parse and validate the JSON, build the comment and its context exactly as the
  * worker would (article, parent, thread oldest first), moderate, and shape the output object.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
+import { loadLocalClassifier } from '../classifier/local-classifier';
+import { compilePolicy } from '../moderation/compile-policy';
 import { moderate, type PipelineDeps } from '../moderation/pipeline';
-import { tokenize } from '../moderation/text/tokens';
+import { textFingerprint } from '../moderation/record';
 import type { ModerationContext } from '../moderation/types';
+import type { SiteAdapter } from '../site-learning/types';
 
 const InputSchema = z.object({
   id: z.string().min(1),
@@ -19,13 +22,13 @@ const InputSchema = z.object({
 const SCORE_KEYS = ['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
-/** Remembers normalised texts seen earlier in the stream (bounded), standing in for the site's repeat counter. */
+/** Remembers texts seen earlier in the stream (bounded), standing in for the site's repeat counter (same fingerprint). */
 export class RepeatCounter {
   private readonly seen = new Map<string, number>();
   constructor(private readonly capacity = 200_000) {}
   /** Returns how often this text was seen before, and counts it. */
   count(body: string): number {
-    const key = createHash('sha1').update(tokenize(body).map((t) => t.norm).join(' ')).digest('base64');
+    const key = textFingerprint(body);
     const before = this.seen.get(key) ?? 0;
     if (this.seen.size >= this.capacity && !before) this.seen.clear();
     this.seen.set(key, before + 1);
@@ -33,27 +36,42 @@ export class RepeatCounter {
   }
 }
 
-/** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */
-export async function classifyLine(line: string, deps: PipelineDeps, repeats: RepeatCounter): Promise<Record<string, unknown>> {
+type Input = z.infer<typeof InputSchema>;
+
+/** Parses and validates one input line: the input, or the error object to print for it. */
+export function parseLine(line: string): { input: Input } | { error: Record<string, unknown> } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch {
-    return { error: line.trim() ? 'invalid JSON' : 'empty line' };
+    return { error: { error: line.trim() ? 'invalid JSON' : 'empty line' } };
   }
   const id = typeof json === 'object' && json !== null && typeof (json as { id?: unknown }).id === 'string' ? (json as { id: string }).id : undefined;
   const parsed = InputSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ...(id !== undefined ? { id } : {}), error: `${issue.path.join('.') || 'line'}: ${issue.message}` };
+    return { error: { ...(id !== undefined ? { id } : {}), error: `${issue.path.join('.') || 'line'}: ${issue.message}` } };
   }
-  const input = parsed.data;
+  return { input: parsed.data };
+}
+
+/** Counts a line's text in `repeats` (valid lines with a non-blank body only) and returns how often it was seen before. */
+export function countRepeats(line: string, repeats: RepeatCounter): number {
+  const p = parseLine(line);
+  return 'input' in p && p.input.body.trim() ? repeats.count(p.input.body) : 0;
+}
+
+/** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */
+export async function classifyLine(line: string, deps: PipelineDeps, repeats: RepeatCounter | { seenBefore: number }): Promise<Record<string, unknown>> {
+  const p = parseLine(line);
+  if ('error' in p) return p.error;
+  const input = p.input;
   const context: ModerationContext = {
     article: input.article,
     parent: input.parent ? { body: input.parent.body } : undefined,
     thread: (input.thread ?? []).map((body) => ({ body })),
     authorHistory: [],
-    repeatCount: input.body.trim() ? repeats.count(input.body) : 0,
+    repeatCount: 'seenBefore' in repeats ? repeats.seenBefore : input.body.trim() ? repeats.count(input.body) : 0,
     now: new Date().toISOString(),
   };
   try {
@@ -65,4 +83,10 @@ export async function classifyLine(line: string, deps: PipelineDeps, repeats: Re
   } catch (err) {
     return { id: input.id, error: `moderation failed: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/** The shipped model, the default policy and the site's adapter, as the CLI (and each of its worker threads) uses them. */
+export function cliDeps(adapter?: SiteAdapter): PipelineDeps {
+  const policy = resolvePolicy(PolicySchema.parse({}));
+  return { classifier: loadLocalClassifier(), policy, compiled: compilePolicy(policy), adapter };
 }

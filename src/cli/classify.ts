@@ -1,16 +1,20 @@
 /**
- * `npm run --silent classify < in.jsonl > out.jsonl`: moderates one JSON comment per line with the shipped
- * model and the default policy, writing one JSON line per input line in the same order. Streams: memory stays
- * flat however long the input. Bad lines yield `{"id"?, "error"}`; only JSON lines go to stdout.
+ * `npm run --silent classify [-- --site S] [--workers N] < in.jsonl > out.jsonl`: moderates one JSON comment per line with the
+ * shipped model and the default policy, writing one JSON line per input line in the same order. Streams: memory
+ * stays flat however long the input. Bad lines yield `{"id"?, "error"}`; only JSON lines go to stdout.
+ * The first lines (`--sequential`, 2000) are moderated on the main thread; past them, batches go to N worker threads
+ * (default: one per core) while the main thread reads, counts repeats in input order and writes in order.
+ * Article and thread term models are compiled once per thread and reused (the relevance phase's cache).
  * With `--site S`, the site's adapter (site learning, read once from Redis at start) takes part, and each
  * line says which adapter version scored it (`adapter`).
  */
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
-import { loadLocalClassifier } from '../classifier/local-classifier';
-import { compilePolicy } from '../moderation/compile-policy';
-import { classifyLine, RepeatCounter } from './classify-line';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { classifyLine, cliDeps, countRepeats, RepeatCounter } from './classify-line';
+import type { Batch } from './classify-worker';
 import { loadConfig } from '../../config';
 import { AdapterStore } from '../infra/adapter-store';
 import { createKeys } from '../infra/keys';
@@ -18,8 +22,18 @@ import { createRedis, waitForReady } from '../infra/redis';
 import type { SiteAdapter } from '../site-learning/types';
 import { argValue, siteFlag } from './args';
 
+/** Output is written in blocks of about this many characters (one write per block, not per line). */
+const BLOCK = 1 << 16;
+const argv = process.argv.slice(2);
+/** Worker threads (default: one per core); 1 or 0 keeps everything on the main thread. */
+const WORKERS = Math.max(0, Math.floor(Number(argValue(argv, 'workers') ?? availableParallelism())) || 0);
+/** Lines moderated on the main thread before worker threads start (small inputs never pay for them). */
+const SEQUENTIAL = Math.max(0, Math.floor(Number(argValue(argv, 'sequential') ?? 2000)) || 0);
+/** Lines per message to a worker thread. */
+const BATCH = Math.max(1, Math.floor(Number(argValue(argv, 'batch') ?? 128)) || 1);
+
 /** The adapter of the site named by `--site`, if any (no Redis needed without `--site`). */
-async function siteAdapter(argv: string[]): Promise<SiteAdapter | undefined> {
+async function siteAdapter(): Promise<SiteAdapter | undefined> {
   if (argValue(argv, 'site') === undefined) return undefined;
   const config = loadConfig({ env: process.env });
   const site = siteFlag(argv, config.sites.map((s) => s.id), true)!;
@@ -35,13 +49,88 @@ async function siteAdapter(argv: string[]): Promise<SiteAdapter | undefined> {
 }
 
 async function main(): Promise<void> {
-  const policy = resolvePolicy(PolicySchema.parse({}));
-  const deps = { classifier: loadLocalClassifier(), policy, compiled: compilePolicy(policy), adapter: await siteAdapter(process.argv.slice(2)) };
+  const adapter = await siteAdapter();
+  const deps = cliDeps(adapter);
   const repeats = new RepeatCounter();
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let block = '';
+  const flush = async () => {
+    if (!process.stdout.write(block)) await once(process.stdout, 'drain');
+    block = '';
+  };
+  let seen = 0;
+  let pool: Pool | undefined;
   for await (const line of lines) {
-    const out = await classifyLine(line, deps, repeats);
-    if (!process.stdout.write(JSON.stringify(out) + '\n')) await once(process.stdout, 'drain');
+    if (WORKERS > 1 && seen++ >= SEQUENTIAL) {
+      pool ??= new Pool(WORKERS, BATCH, adapter, (out) => (block += out));
+      await pool.add(line, countRepeats(line, repeats));
+    } else block += JSON.stringify(await classifyLine(line, deps, repeats)) + '\n';
+    if (block.length >= BLOCK) await flush();
+  }
+  if (pool) await pool.close();
+  if (block) await flush();
+}
+
+/** Worker threads that moderate batches; results are handed to `write` in input order. */
+class Pool {
+  private readonly threads: Worker[];
+  private batch: Batch['items'] = [];
+  private sent = 0;
+  private written = 0;
+  private readonly done = new Map<number, string>();
+  private wake?: () => void;
+  private failure?: Error;
+
+  constructor(
+    n: number,
+    private readonly batchSize: number,
+    adapter: SiteAdapter | undefined,
+    private readonly write: (out: string) => void,
+  ) {
+    // Under tsx (npm run classify) each thread registers it before loading the TypeScript entry; built, it loads the .js.
+    const ts = __filename.endsWith('.ts');
+    const file = JSON.stringify(path.join(__dirname, `classify-worker.${ts ? 'ts' : 'js'}`));
+    const entry = `${ts ? "require('tsx/cjs'); " : ''}require(${file});`;
+    this.threads = Array.from({ length: n }, () => {
+      const w = new Worker(entry, { eval: true, workerData: { adapter } });
+      w.on('message', ({ id, out }: { id: number; out: string }) => {
+        this.done.set(id, out);
+        for (let o = this.done.get(this.written); o !== undefined; o = this.done.get(this.written)) {
+          this.done.delete(this.written++);
+          this.write(o);
+        }
+        this.wake?.();
+      });
+      w.on('error', (err) => ((this.failure = err), this.wake?.()));
+      return w;
+    });
+  }
+
+  /** Queues a line; resolves once there is room for more (at most two batches in flight per thread). */
+  async add(line: string, seenBefore: number): Promise<void> {
+    this.batch.push([line, seenBefore]);
+    if (this.batch.length >= this.batchSize) this.send();
+    while (this.sent - this.written >= 2 * this.threads.length) await this.settled();
+  }
+
+  /** Sends what is queued and waits for every result. */
+  async close(): Promise<void> {
+    if (this.batch.length) this.send();
+    while (this.written < this.sent) await this.settled();
+    await Promise.all(this.threads.map((w) => w.terminate()));
+  }
+
+  private send(): void {
+    const batch: Batch = { id: this.sent++, items: this.batch };
+    this.threads[batch.id % this.threads.length].postMessage(batch);
+    this.batch = [];
+  }
+
+  private async settled(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+    if (this.failure) throw this.failure;
   }
 }
 

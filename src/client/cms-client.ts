@@ -41,6 +41,10 @@ export interface CommentView {
 
 /** What the service POSTs to the site's callbackUrl after each decision (signed like webhooks). */
 export interface ModerationCallback {
+  /** Unique per event: de-duplicate on it (deliveries are at least once). */
+  eventId: string;
+  /** Per comment, 1, 2, 3 …: apply an event only if its sequence is higher than the last applied. */
+  sequence: number;
   type: 'comment.moderated';
   site: string;
   comment: { id: string; articleId: string };
@@ -48,6 +52,8 @@ export interface ModerationCallback {
   reasons: Reason[];
   decidedBy: string;
   decidedAt: string;
+  /** The version of the body decided. */
+  bodyHash: string;
 }
 
 export interface CmsResponse<T> {
@@ -85,6 +91,16 @@ export class CmsClient {
     const path = `/comments/${encodeURIComponent(id)}`;
     if (token === undefined) return this.signed('GET', path);
     return this.send('GET', path, { authorization: `Bearer ${token}` });
+  }
+
+  /** `DELETE /v1/sites/:site/comments/:id`: erases the comment and what names it → 200 `{erased}`. */
+  eraseComment(id: string): Promise<CmsResponse<{ erased: { comments: number } }>> {
+    return this.signed('DELETE', `/comments/${encodeURIComponent(id)}`);
+  }
+
+  /** `DELETE /v1/sites/:site/authors/:id`: erases every comment and record of an author → 200 `{erased}`. */
+  eraseAuthor(id: string): Promise<CmsResponse<{ erased: { comments: number } }>> {
+    return this.signed('DELETE', `/authors/${encodeURIComponent(id)}`);
   }
 
   /** Any signed request under `/v1/sites/:site` (method, path as sent and body are signed; GET signs ""). */

@@ -74,12 +74,21 @@ export class AdapterCache {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The site's adapter as of at most `ttlMs` ago (null: the general model decides). */
+  /**
+   * The site's adapter as of at most `ttlMs` ago (null: the general model decides). If Redis cannot be
+   * asked, the adapter known before is used; with none known yet, the error is thrown (the job retries).
+   */
   async get(site: string): Promise<SiteAdapter | null> {
     const now = this.clock();
     const entry = this.entries.get(site);
     if (entry && now - entry.checkedAt < this.ttlMs) return entry.adapter;
-    const version = await this.store.version(site);
+    let version: number;
+    try {
+      version = await this.store.version(site);
+    } catch (err) {
+      if (entry) return entry.adapter;
+      throw err;
+    }
     if (entry && entry.version === version && entry.adapter?.version === version) {
       entry.checkedAt = now;
       return entry.adapter;

@@ -1,5 +1,12 @@
-/** Delivers a decision to a CMS: a signed POST with a timeout. Throws on network errors and non-2xx. */
+/**
+ * Delivers one outbox event to a CMS: a signed POST with a timeout. The body is sent byte for byte
+ * as stored; `X-Signature` carries one `v1=` per active secret of the site (rotation: the CMS may
+ * know the old or the new one), `X-Event-Id` repeats the body's `eventId` for de-duplication.
+ * Throws on network errors and non-2xx answers.
+ */
 import { signatureHeader, SIGNATURE_HEADER } from '../security/signature';
+
+export const EVENT_ID_HEADER = 'X-Event-Id';
 
 export class CallbackError extends Error {
   override name = 'CallbackError';
@@ -13,19 +20,26 @@ export class CallbackError extends Error {
 
 export interface SendCallbackOptions {
   url: string;
-  secret: string;
-  body: unknown;
+  /** Every active secret of the site, each signs. */
+  secrets: readonly string[];
+  /** The event's JSON, exactly as stored in the outbox. */
+  rawBody: string;
+  eventId: string;
   timeoutMs: number;
 }
 
-export async function sendCallback({ url, secret, body, timeoutMs }: SendCallbackOptions): Promise<number> {
-  const raw = JSON.stringify(body);
+export async function sendCallback({ url, secrets, rawBody, eventId, timeoutMs }: SendCallbackOptions): Promise<number> {
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(secret, raw), 'user-agent': 'comment-moderation-callback/1' },
-      body: raw,
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signatureHeader([...secrets], rawBody),
+        [EVENT_ID_HEADER]: eventId,
+        'user-agent': 'comment-moderation-callback/1',
+      },
+      body: rawBody,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });

@@ -6,7 +6,8 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import type { Keys } from './keys';
+import { KEY_PART_LUA, keyAround, type Keys } from './keys';
+import { commentSubject, eventBody, OUTBOX_PUSH_LUA, type OutboxEvent } from './outbox';
 
 /** Outcome of receiving a comment delivery. */
 export type IngestOutcome = 'created' | 'duplicate' | 'edited';
@@ -39,21 +40,56 @@ end
 /** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
 export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
 
-// KEYS: comment, history, article's comment ids, article's thread list.
-// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap
-const INGEST = `${CHECK_TYPES}
-local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list'})
+// KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
+// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
+//       articleId, then the ids key, thread list key and flagged-by-article key each split around the
+//       article id (to reach the old article's when an edit moves the comment).
+const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
+local bad = wrongType({KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'})
 if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx')
+local cur = redis.call('HMGET', KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
 if not cur[1] then
   redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
   redis.call('RPUSH', KEYS[2], ARGV[5])
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
   redis.call('LPUSH', KEYS[4], ARGV[8])
   redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+  redis.call('SADD', KEYS[5], ARGV[7])
   return {'created', 'queued'}
 end
-if cur[1] == ARGV[2] then return {'duplicate', cur[2]} end
+-- An edit may move the comment to another article: it leaves the old thread for the new one.
+local old = cjson.decode(cur[4]).articleId
+local moved = old ~= ARGV[10]
+if moved then
+  local oldIds = ARGV[11] .. key_part(old) .. ARGV[12]
+  local score = redis.call('ZSCORE', oldIds, ARGV[7]) or ARGV[4]
+  redis.call('ZREM', oldIds, ARGV[7])
+  redis.call('ZADD', KEYS[3], score, ARGV[7])
+  local oldList = ARGV[13] .. key_part(old) .. ARGV[14]
+  for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
+    if cjson.decode(e).id == ARGV[7] then redis.call('LREM', oldList, 0, e) end
+  end
+end
+if cur[1] == ARGV[2] then
+  if not moved then return {'duplicate', cur[2]} end
+  -- Same text under another article: same decision; thread and article filter follow the article.
+  if cur[3] then
+    local ks = cjson.decode(cur[3])
+    for i, k in ipairs(ks) do
+      if k == ARGV[15] .. key_part(old) .. ARGV[16] then
+        local sc = redis.call('ZSCORE', k, ARGV[7])
+        redis.call('ZREM', k, ARGV[7])
+        ks[i] = ARGV[15] .. key_part(ARGV[10]) .. ARGV[16]
+        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
+      end
+    end
+    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
+  end
+  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
+  redis.call('LPUSH', KEYS[4], ARGV[8])
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+  return {'duplicate', cur[2]}
+end
 if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
 redis.call('HDEL', KEYS[1], 'qidx')
 redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
@@ -63,9 +99,12 @@ redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
 return {'edited', 'queued'}
 `;
 
-// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso
-const APPLY = `${CHECK_TYPES}
-local checks = {KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'list', KEYS[4], 'hash'}
+
+// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences, decided-by-time (retention).
+// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
+//       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
+const APPLY = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
+local checks = {KEYS[1], 'hash', KEYS[2], 'list', KEYS[3], 'list', KEYS[4], 'hash', KEYS[5], 'list', KEYS[6], 'zset', KEYS[7], 'hash', KEYS[8], 'zset'}
 for _, pair in ipairs(cjson.decode(ARGV[7])) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
 local bad = wrongType(checks)
 if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
@@ -89,7 +128,9 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('LPUSH', KEYS[3], ARGV[6])
 redis.call('LTRIM', KEYS[3], 0, 49)
 redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
-return {'applied', cur[4]}
+if ARGV[4] == 'approved' or ARGV[4] == 'rejected' then redis.call('ZADD', KEYS[8], ARGV[13], ARGV[8]) else redis.call('ZREM', KEYS[8], ARGV[8]) end
+local seq = outbox_push(KEYS[5], KEYS[6], KEYS[7], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+return {'applied', cur[4], seq}
 `;
 
 /** A sorted-set key and the member's score in it, for the flagged queue's indexes. */
@@ -105,6 +146,10 @@ export interface ApplyDecisionInput {
   authorId: string;
   /** Indexes the comment belongs to after this decision (empty unless flagged). */
   indexes: IndexEntry[];
+  /** The CMS event reporting this decision, written to the outbox with it. */
+  event: OutboxEvent['body'];
+  /** Its event id (fresh per write). */
+  eventId: string;
 }
 
 /**
@@ -120,7 +165,7 @@ export interface ThreadEntry {
 
 export class CommentStore {
   private readonly ingestScript: (...args: Array<string | number>) => Promise<[IngestOutcome, CommentStatus]>;
-  private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string]>;
+  private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
 
@@ -129,8 +174,8 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV2', 4, INGEST);
-    this.applyScript = script(redis, 'cmApplyDecision', 4, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV3', 5, INGEST);
+    this.applyScript = script(redis, 'cmApplyDecisionV2', 8, APPLY);
     this.threadCap = Math.max(1, threadSize * 3);
   }
 
@@ -145,6 +190,7 @@ export class CommentStore {
       this.keys.history(site, comment.id),
       this.keys.articleComments(site, comment.articleId),
       this.keys.articleThread(site, comment.articleId),
+      this.keys.authorComments(site, comment.author.id),
       JSON.stringify(comment),
       hash,
       at,
@@ -154,18 +200,30 @@ export class CommentStore {
       comment.id,
       JSON.stringify(entry),
       this.threadCap,
+      comment.articleId,
+      ...keyAround((a) => this.keys.articleComments(site, a)),
+      ...keyAround((a) => this.keys.articleThread(site, a)),
+      ...keyAround((a) => this.keys.flaggedByArticle(site, a)),
     );
     return { outcome, status };
   }
 
-  /** Applies a decision atomically with its history entry, author history and queue indexes. */
-  async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string }> {
+  /**
+   * Applies a decision atomically with its history entry, author history, queue indexes and the
+   * CMS event in the outbox (`sequence` is the event's number among this comment's events).
+   */
+  async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string; sequence?: number }> {
     const { site, commentId, decision } = input;
-    const [outcome, previous] = await this.applyScript(
+    const subject = commentSubject(commentId);
+    const [outcome, previous, sequence] = await this.applyScript(
       this.keys.comment(site, commentId),
       this.keys.history(site, commentId),
       this.keys.authorDecisions(site, input.authorId),
       this.keys.stats(site),
+      this.keys.outbox(site, subject),
+      this.keys.outboxDue(site),
+      this.keys.eventSequences(site),
+      this.keys.decidedByTime(site),
       input.mode,
       decision.bodyHash,
       JSON.stringify(decision),
@@ -175,8 +233,12 @@ export class CommentStore {
       JSON.stringify(input.indexes),
       commentId,
       decision.decidedAt,
+      subject,
+      input.eventId,
+      eventBody(input.event),
+      String(Date.parse(decision.decidedAt)),
     );
-    return { outcome, previous };
+    return { outcome, previous, sequence };
   }
 
   async get(site: string, id: string): Promise<CommentRecord | null> {

@@ -1,12 +1,16 @@
-/** Callbacks that exhausted their retries, kept per site until re-driven. */
+/** Callbacks that exhausted their retries, kept per site until re-driven (written by the outbox scripts). */
 import type { RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
-import type { CallbackJobData } from './queues';
+import type { DeliveredEvent } from './outbox';
 
 export interface DeadLetter {
+  /** The event id. */
   id: string;
   site: string;
-  payload: CallbackJobData['payload'];
+  /** The outbox subject (`c:COMMENT`, `u:AUTHOR`); absent on entries from before the outbox. */
+  subject?: string;
+  /** The event as it was sent (with `eventId` and `sequence`). */
+  payload: DeliveredEvent;
   error: string;
   attempts: number;
   failedAt: string;
@@ -17,10 +21,6 @@ export class DeadLetterStore {
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
-
-  async add(entry: DeadLetter): Promise<void> {
-    await this.redis.hset(this.keys.deadLetters(entry.site), entry.id, JSON.stringify(entry));
-  }
 
   async list(site: string): Promise<DeadLetter[]> {
     const all = await this.redis.hvals(this.keys.deadLetters(site));

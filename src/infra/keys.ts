@@ -41,6 +41,10 @@ export function createKeys(prefix: string, queueShards = 1) {
     article: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:c`,
+    /** Set of the ids of an author's comments (erasure of an author). */
+    authorComments: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:c`,
+    /** Sorted set of decided (approved/rejected) comment ids by decision time, for retention. */
+    decidedByTime: (s: string) => `${site(s)}:ret`,
     /** Capped list, newest first, of what the pipeline reads of an article's recent comments (id, body, author, time). */
     articleThread: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:t`,
     /** List of JSON decisions on an author's comments, newest first (capped). */
@@ -56,6 +60,19 @@ export function createKeys(prefix: string, queueShards = 1) {
     flaggedByAuthor: (s: string, authorId: string) => `${site(s)}:q:u:${keyPart(authorId)}`,
     /** Hash: callback id → JSON of a callback that exhausted its retries. */
     deadLetters: (s: string) => `${site(s)}:dlq`,
+    /**
+     * List of pending events (JSON, oldest first) of one subject, the outbox; subjects are built by
+     * `commentSubject`/`authorSubject` (src/infra/outbox.ts) from encoded ids.
+     */
+    outbox: (s: string, subject: string) => `${site(s)}:ob:${subject}`,
+    /** Sorted set of subjects with pending events, scored by when the dispatcher may next take them (ms). */
+    outboxDue: (s: string) => `${site(s)}:obq`,
+    /** Hash: subject → delivery attempts started on its oldest pending event. */
+    outboxAttempts: (s: string) => `${site(s)}:oba`,
+    /** Hash: subject → sequence number of its last event (per-comment ordering for the CMS). */
+    eventSequences: (s: string) => `${site(s)}:seq`,
+    /** List of JSON audit entries of erasures (what was erased, when, by whom; no personal data). */
+    erasures: (s: string) => `${site(s)}:erasures`,
     /** Hash of counters: decisions by status (survives restarts; read by /metrics). */
     stats: (s: string) => `${site(s)}:stats`,
     /** Pub/sub channel for live updates (decisions, moderator actions). */
@@ -66,26 +83,35 @@ export function createKeys(prefix: string, queueShards = 1) {
     seenSignature: (s: string, replayId: string) => `${site(s)}:sig:${keyPart(replayId)}`,
     /** List of moderator decisions kept as labelled examples. */
     labels: (s: string) => `${site(s)}:labels`,
+    /** Hash: label id → JSON of the site's labelled history (imports, API, moderators); site learning trains on it. */
+    siteLabels: (s: string) => `${site(s)}:sl`,
+    /** Counter of labels ever added to `siteLabels` (replacements included): "new labels since training". */
+    siteLabelAdditions: (s: string) => `${site(s)}:sl:n`,
+    /** JSON of the site's current adapter, and the counter its versions come from. */
+    adapter: (s: string) => `${site(s)}:adapter`,
+    adapterVersion: (s: string) => `${site(s)}:adapter:v`,
+    /** JSON of the last training attempt (label additions, general model version), stored or not. */
+    adapterAttempt: (s: string) => `${site(s)}:adapter:attempt`,
     /** Stream of the site's live events (capped), so a reconnecting page can replay what it missed. */
     eventLog: (s: string) => `${site(s)}:events:log`,
     /** Sorted sets of decided comments by status (`approved`, `rejected`), scored by decision time. */
-    decidedByStatus: (s: string, status: string) => `${site(s)}:q:st:${status}`,
+    decidedByStatus: (s: string, status: string) => `${site(s)}:q:st:${keyPart(status)}`,
     /** Sorted set of escalated flagged comments (scored by priority). */
     escalated: (s: string) => `${site(s)}:q:esc`,
     /** Sorted set of comments with open reader reports, by report-weighted priority. */
     reported: (s: string) => `${site(s)}:q:rep`,
     /** Hash: reporter id → JSON report on one comment. */
-    reports: (s: string, id: string) => `${site(s)}:c:${id}:rep`,
+    reports: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:rep`,
     /** Hash: report totals of one comment (count, weight, per-reason counts, resolved). */
-    reportTotals: (s: string, id: string) => `${site(s)}:c:${id}:rept`,
+    reportTotals: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:rept`,
     /** Hash: a reporter's record (reports upheld / rejected by moderators). */
-    reporter: (s: string, reporterId: string) => `${site(s)}:rp:${reporterId}`,
+    reporter: (s: string, reporterId: string) => `${site(s)}:rp:${keyPart(reporterId)}`,
     /** Hash: moderation state of an author (ban, suspension, pre-moderation, trust). */
-    authorState: (s: string, authorId: string) => `${site(s)}:u:${authorId}:st`,
+    authorState: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:st`,
     /** List of JSON notes on an author by moderators, oldest first. */
-    authorNotes: (s: string, authorId: string) => `${site(s)}:u:${authorId}:notes`,
+    authorNotes: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:notes`,
     /** List of JSON moderator actions on an author (their audit trail), newest first. */
-    authorLog: (s: string, authorId: string) => `${site(s)}:u:${authorId}:log`,
+    authorLog: (s: string, authorId: string) => `${site(s)}:u:${keyPart(authorId)}:log`,
     /** List of JSON moderator actions of the site (audit trail), newest first, capped. */
     audit: (s: string) => `${site(s)}:audit`,
     /** Hash: hour (ISO, UTC) + moderator → decisions; hour + reason → decisions and overturns. */
@@ -99,5 +125,25 @@ export function createKeys(prefix: string, queueShards = 1) {
     /** Queue names (BullMQ adds its own suffixes under the shard's prefix). */
     moderationQueue: 'moderation',
     callbackQueue: 'callbacks',
+    /** Site learning's retraining queue (not per site; on queue shard 0's prefix). */
+    siteTrainingQueue: 'site-training',
   };
+}
+
+/** Lua twin of `keyPart`, for scripts that build a key from an id they read (an old article id). */
+export const KEY_PART_LUA = `
+local function key_part(id)
+  return (string.gsub(id, '[%%:{}%c ]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+`;
+
+/**
+ * A key function's output split around its id argument, so a script can build the key for another
+ * id: `before .. key_part(id) .. after`.
+ */
+export function keyAround(key: (id: string) => string): [string, string] {
+  const marker = 'KEYAROUNDMARKER';
+  const built = key(marker);
+  const at = built.indexOf(marker);
+  return [built.slice(0, at), built.slice(at + marker.length)];
 }

@@ -3,8 +3,8 @@
  * - the moderators' decisions as they were made (a list, `keys.labels`), read back by `npm run export:labels`
  *   for retraining the general model;
  * - the site's labelled history (a hash by label id, `keys.siteLabels`) that site learning trains the
- *   site's adapter on: imports, the labels API, moderator decisions and (when it lands) Perspective
- *   `suggestscore` calls all end up there, through `addLabels`.
+ *   site's adapter on: imports and the labels API (`addLabels`), moderator decisions and Perspective
+ *   `suggestscore` calls (`append`) all end up there.
  */
 import type { RedisClient as Redis } from './redis';
 import type { ReasonCode, Scores } from '../moderation/types';
@@ -33,6 +33,18 @@ export interface LabelledExample {
   modelVersion?: string;
 }
 
+/** A moderator's decision taken back (the page's undo): the version's earlier label no longer counts. */
+export interface LabelRetraction {
+  site: string;
+  commentId: string;
+  bodyHash: string;
+  retracted: true;
+  at: string;
+}
+
+/** An entry of the export list: a label, or the retraction of the version's label before it. */
+export type LabelListEntry = LabelledExample | LabelRetraction;
+
 /** How many labels a site has now, and how many were ever added (replacements count). */
 export interface LabelCounts {
   labels: number;
@@ -48,8 +60,11 @@ export class LabelStore {
     private readonly keys: Keys,
   ) {}
 
-  /** Keeps a moderator's decision in the export list and in the site's labelled history, atomically. */
-  async append(example: LabelledExample): Promise<void> {
+  /**
+   * Keeps a decision (a moderator's, or a suggested score: `source`) in the export list and in the site's
+   * labelled history, atomically.
+   */
+  async append(example: LabelledExample, source: LabelSource = 'moderator'): Promise<void> {
     const label: SiteLabel = {
       id: example.commentId,
       body: example.body,
@@ -58,10 +73,20 @@ export class LabelStore {
       ...(example.articleId ? { articleId: example.articleId } : {}),
       ...(example.parentBody !== undefined ? { parentBody: example.parentBody } : {}),
       decidedAt: example.at,
-      source: 'moderator',
+      source,
     };
     const tx = this.redis.multi().rpush(this.keys.labels(example.site), JSON.stringify(example));
     this.queueLabels(tx, example.site, [label]);
+    await this.exec(tx);
+  }
+
+  /**
+   * Takes back a moderator's label on a comment version (undo), atomically: it leaves the site's labelled
+   * history, and the export list records the retraction so the export skips the label.
+   */
+  async retract(retraction: Omit<LabelRetraction, 'retracted'>): Promise<void> {
+    const entry: LabelRetraction = { ...retraction, retracted: true };
+    const tx = this.redis.multi().rpush(this.keys.labels(entry.site), JSON.stringify(entry)).hdel(this.keys.siteLabels(entry.site), entry.commentId);
     await this.exec(tx);
   }
 
@@ -93,11 +118,11 @@ export class LabelStore {
     } while (cursor !== '0');
   }
 
-  /** Every moderator example of a site, oldest first, read `chunk` at a time. */
-  async *all(site: string, chunk = 1000): AsyncGenerator<LabelledExample> {
+  /** Every moderator example (and retraction) of a site, oldest first, read `chunk` at a time. */
+  async *all(site: string, chunk = 1000): AsyncGenerator<LabelListEntry> {
     for (let start = 0; ; start += chunk) {
       const lines = await this.redis.lrange(this.keys.labels(site), start, start + chunk - 1);
-      for (const line of lines) yield JSON.parse(line) as LabelledExample;
+      for (const line of lines) yield JSON.parse(line) as LabelListEntry;
       if (lines.length < chunk) return;
     }
   }

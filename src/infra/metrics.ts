@@ -12,6 +12,8 @@ export interface MetricsSources {
   decisionCounts: () => Promise<Record<string, Record<string, number>>>;
   /** Dead-lettered callbacks by site. */
   deadLetterCounts: () => Promise<Record<string, number>>;
+  /** Subjects (comments, authors) with events waiting in the outbox, by site. */
+  outboxCounts?: () => Promise<Record<string, number>>;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -50,6 +52,18 @@ export function createMetrics(sources?: MetricsSources) {
   });
   const callbackFailures = new Counter({ name: 'callback_failures_total', help: 'Failed callback delivery attempts', labelNames: ['site'], registers: [registry] });
   const callbacksDelivered = new Counter({ name: 'callbacks_delivered_total', help: 'Callbacks the CMS accepted', labelNames: ['site'], registers: [registry] });
+  const callbacksDeadLettered = new Counter({
+    name: 'callbacks_dead_lettered_total',
+    help: 'Callbacks moved to the dead-letter list by this process after their last attempt (alert on any increase)',
+    labelNames: ['site'],
+    registers: [registry],
+  });
+  const jobsGivenUp = new Counter({
+    name: 'moderation_jobs_given_up_total',
+    help: 'Moderation jobs that failed for good (last attempt, or stalled past the limit); their comment is flagged for a person',
+    labelNames: ['site', 'reason'],
+    registers: [registry],
+  });
 
   if (sources) {
     /** A gauge filled from Redis at scrape time: `read` gives rows of [labels, value]. */
@@ -73,7 +87,13 @@ export function createMetrics(sources?: MetricsSources) {
     scraped('callback_dead_letters', 'Callbacks that exhausted their retries and wait to be re-driven', ['site'], async () =>
       Object.entries(await sources.deadLetterCounts()).map(([site, n]) => [{ site }, n]),
     );
+    const outboxCounts = sources.outboxCounts;
+    if (outboxCounts) {
+      scraped('callback_outbox_pending', 'Comments and authors with callbacks waiting to be delivered', ['site'], async () =>
+        Object.entries(await outboxCounts()).map(([site, n]) => [{ site }, n]),
+      );
+    }
   }
 
-  return { registry, httpRequests, httpDuration, jobDuration, decisionLatency, decisionsProcessed, callbackFailures, callbacksDelivered };
+  return { registry, httpRequests, httpDuration, jobDuration, decisionLatency, decisionsProcessed, callbackFailures, callbacksDelivered, callbacksDeadLettered, jobsGivenUp };
 }

@@ -1,7 +1,7 @@
 /**
- * BullMQ queues: `moderation` (one job per comment version) and `callbacks` (one per decision
- * delivered to the CMS). Job ids are derived from their content, so repeated deliveries of the
- * same comment make one job. Each queue is split into `keys.queueShards` BullMQ queues, each under
+ * The BullMQ `moderation` queue: one job per comment version. Job ids are derived from their
+ * content, so repeated deliveries of the same comment make one job. (CMS callbacks go through the
+ * outbox, src/infra/outbox.ts; `CallbackQueue` is its interface for events other than decisions.) Each queue is split into `keys.queueShards` BullMQ queues, each under
  * its own hash-tagged prefix (`<base>:{q<n>}`) so that on Redis Cluster they spread over the masters;
  * a site's jobs always go to the same shard, and workers consume every shard.
  */
@@ -16,7 +16,7 @@ export interface ModerationJobData {
   bodyHash: string;
 }
 
-/** The body POSTed to a site's callback URL. */
+/** The body POSTed to a site's callback URL after a decision (the outbox adds `eventId`, `sequence`). */
 export interface CallbackPayload {
   type: 'comment.moderated';
   site: string;
@@ -48,8 +48,6 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
 
 /** Deterministic job id: site + comment id + body hash (BullMQ ids may not contain ':'). */
 export const moderationJobId = (d: ModerationJobData) => `m-${digest(d.site, d.commentId, d.bodyHash)}`;
-export const callbackJobId = (p: CallbackPayload | UserModeratedPayload) =>
-  p.type === 'user.moderated' ? `um-${digest(p.site, p.user.id, p.action, p.decidedAt)}` : `cb-${digest(p.site, p.comment.id, p.decidedAt, p.status, p.decidedBy)}`;
 
 export interface QueueSettings {
   attempts: number;
@@ -141,12 +139,15 @@ export class JobQueue<T extends { site: string }> {
 }
 
 export type ModerationQueue = JobQueue<ModerationJobData>;
-export type CallbackQueue = JobQueue<CallbackJobData>;
+
+/**
+ * Where CMS events other than decisions go (decisions write theirs in the decision script): the
+ * outbox, which gives each event an id and its subject's next sequence and delivers in order.
+ */
+export interface CallbackQueue {
+  add(data: CallbackJobData): Promise<string>;
+}
 
 export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): ModerationQueue {
   return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys, settings, logger);
-}
-
-export function createCallbackQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): CallbackQueue {
-  return new JobQueue<CallbackJobData>(keys.callbackQueue, 'deliver', connection, keys, settings, logger);
 }

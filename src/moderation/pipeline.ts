@@ -29,13 +29,17 @@ export interface PipelineDeps {
 export async function moderate(comment: CommentInput, context: ModerationContext, deps: PipelineDeps): Promise<Verdict> {
   const started = performance.now();
   const policy = deps.compiled ?? compilePolicy(deps.policy);
-  let state: PhaseState = { tokens: [], scores: {}, findings: [] };
+  // One state object, updated in place after each phase (phases are pure and keep no reference to it).
+  const state: PhaseState = { tokens: [], scores: {}, findings: [] };
   const timings: Record<string, number> = {};
   for (const phase of deps.phases ?? PHASES) {
     const t0 = performance.now();
-    const out = await phase.run({ comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state });
+    const ran = phase.run({ comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state });
+    const out = ran instanceof Promise ? await ran : ran; // most phases are synchronous: no microtask for them
     timings[phase.name] = performance.now() - t0;
-    state = { ...state, ...out, findings: out.findings && out.findings !== state.findings ? [...state.findings, ...out.findings] : state.findings };
+    const before = state.findings;
+    Object.assign(state, out);
+    state.findings = out.findings && out.findings !== before ? [...before, ...out.findings] : before;
     if (state.decision) break;
   }
   timings.total = performance.now() - started;

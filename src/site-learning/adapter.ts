@@ -1,4 +1,5 @@
 /** Applying a trained adapter to one comment: the site's probability of rejection and the words behind it. */
+import type { Token } from '../moderation/text/tokens';
 import type { Span } from '../moderation/types';
 import { bucketOf, distinctWords, featurize } from './features';
 import { linear, sigmoid } from './logistic';
@@ -17,14 +18,15 @@ export const adapterApplies = (adapter: Pick<SiteAdapter, 'generalModelVersion'>
 
 type Weights = Pick<SiteAdapter, 'heads' | 'buckets' | 'weights' | 'bias' | 'length'>;
 
-/** Scores a comment with the adapter, given the general model's scores for it. */
-export function applyAdapter(adapter: Weights, scores: Readonly<Record<string, number | undefined>>, text: string): AdapterResult {
-  const row = featurize(scores, text, adapter);
+/** Scores a comment with the adapter, given the general model's scores for it (and its tokens, if already made). */
+export function applyAdapter(adapter: Weights, scores: Readonly<Record<string, number | undefined>>, text: string, tokens?: readonly Token[]): AdapterResult {
+  const words = distinctWords(text, tokens);
+  const row = featurize(scores, text, adapter, words);
   const score = sigmoid(linear(adapter, row));
   const offset = adapter.heads.length + 1;
   const spans: Array<Span & { w: number }> = [];
   if (adapter.buckets > 0) {
-    for (const [word, span] of distinctWords(text)) {
+    for (const [word, span] of words) {
       const w = adapter.weights[offset + bucketOf(word, adapter.buckets)] * row.wordValue;
       if (w > 0.25) spans.push({ ...span, w });
     }

@@ -4,7 +4,7 @@
  * never saw, a topic the site does not discuss). Only the classifier's public scores are used, so any
  * general model (with any heads) can sit underneath.
  */
-import { tokenize } from '../moderation/text/tokens';
+import { tokenize, type Token } from '../moderation/text/tokens';
 
 /** A feature row: dense values first, then the indices of the word buckets present (each worth `wordValue`). */
 export interface FeatureRow {
@@ -29,10 +29,10 @@ export function bucketOf(word: string, buckets: number): number {
   return (h >>> 0) & (buckets - 1);
 }
 
-/** Distinct normalised words of a text with the first span of each (for explanations). */
-export function distinctWords(text: string): Map<string, { start: number; end: number }> {
+/** Distinct normalised words of a text with the first span of each (for explanations); `tokens` if already made. */
+export function distinctWords(text: string, tokens: readonly Token[] = tokenize(text)): Map<string, { start: number; end: number }> {
   const words = new Map<string, { start: number; end: number }>();
-  for (const t of tokenize(text)) if (!words.has(t.norm)) words.set(t.norm, { start: t.start, end: t.end });
+  for (const t of tokens) if (!words.has(t.norm)) words.set(t.norm, { start: t.start, end: t.end });
   return words;
 }
 
@@ -45,12 +45,15 @@ export interface FeatureSpec {
 /** The raw length feature: log of characters + 1. */
 export const lengthOf = (text: string): number => Math.log1p(text.length);
 
-/** Builds the feature row of one comment; heads missing from `scores` count as 0.5 (logit 0). */
-export function featurize(scores: Readonly<Record<string, number | undefined>>, text: string, spec: FeatureSpec): FeatureRow {
+/**
+ * Builds the feature row of one comment; heads missing from `scores` count as 0.5 (logit 0). `words`: the
+ * comment's distinct words if already known (the pipeline has tokenised it once).
+ */
+export function featurize(scores: Readonly<Record<string, number | undefined>>, text: string, spec: FeatureSpec, words?: ReadonlyMap<string, unknown>): FeatureRow {
   const dense = new Float64Array(spec.heads.length + 1);
   spec.heads.forEach((h, i) => (dense[i] = logit(scores[h] ?? 0.5)));
   dense[spec.heads.length] = (lengthOf(text) - spec.length.mean) / spec.length.std;
-  const words = new Set<number>();
-  if (spec.buckets > 0) for (const w of distinctWords(text).keys()) words.add(bucketOf(w, spec.buckets));
-  return { dense, words: Int32Array.from(words), wordValue: words.size ? 1 / Math.sqrt(words.size) : 0 };
+  const buckets = new Set<number>();
+  if (spec.buckets > 0) for (const w of (words ?? distinctWords(text)).keys()) buckets.add(bucketOf(w, spec.buckets));
+  return { dense, words: Int32Array.from(buckets), wordValue: buckets.size ? 1 / Math.sqrt(buckets.size) : 0 };
 }

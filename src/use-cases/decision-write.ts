@@ -3,11 +3,12 @@
  * queue (and with what score), its history entry and the author's record. Used for every decision,
  * automatic or by a moderator, so the queue's indexes and the audit trail never drift.
  */
+import { randomUUID } from 'node:crypto';
 import type { ApplyDecisionInput, IndexEntry } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import { queuePriority } from '../moderation/priority';
 import type { CommentRecord, Decision, HistoryEvent } from '../moderation/record';
-import type { ReasonCode } from '../moderation/types';
+import type { CommentInput, ReasonCode } from '../moderation/types';
 
 /** Escalated items rank above every other flagged item (priorities stay below 2^53). */
 export const ESCALATION_BOOST = 1e14;
@@ -50,7 +51,7 @@ export interface DecisionWriteOptions {
   note?: string;
 }
 
-/** Everything `CommentStore.applyDecision` needs to store `decision` on `record` atomically. */
+/** Everything `CommentStore.applyDecision` needs to store `decision` on `record` atomically, its CMS event included. */
 export function decisionWrite(keys: Keys, record: CommentRecord, decision: Decision, o: DecisionWriteOptions): ApplyDecisionInput {
   const at = decision.decidedAt;
   return {
@@ -62,5 +63,36 @@ export function decisionWrite(keys: Keys, record: CommentRecord, decision: Decis
     authorEntry: { commentId: record.comment.id, status: decision.status, codes: o.codes, targetAuthorId: o.targetAuthorId, articleId: record.comment.articleId, at },
     authorId: record.comment.author.id,
     indexes: queueIndexes(keys, record, decision),
+    event: commentModeratedEvent(record.site, record.comment, decision),
+    eventId: randomUUID(),
+  };
+}
+
+/**
+ * The body a CMS receives after any decision, automatic or by a moderator (the outbox adds
+ * `eventId` and the comment's `sequence` in front).
+ */
+export type CommentModeratedEvent = {
+  type: 'comment.moderated';
+  site: string;
+  comment: { id: string; articleId: string };
+  status: Decision['status'];
+  reasons: Array<{ code: string; score: number; message: string }>;
+  decidedBy: string;
+  decidedAt: string;
+  /** The body version decided (the CMS may compare it with what it shows). */
+  bodyHash: string;
+};
+
+export function commentModeratedEvent(site: string, comment: CommentInput, decision: Decision): CommentModeratedEvent {
+  return {
+    type: 'comment.moderated',
+    site,
+    comment: { id: comment.id, articleId: comment.articleId },
+    status: decision.status,
+    reasons: decision.reasons.map(({ code, score, message }) => ({ code, score, message })),
+    decidedBy: decision.decidedBy,
+    decidedAt: decision.decidedAt,
+    bodyHash: decision.bodyHash,
   };
 }

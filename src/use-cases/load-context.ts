@@ -3,7 +3,7 @@ import type { ArticleStore } from '../infra/article-store';
 import type { AuthorStore } from '../infra/author-store';
 import type { CommentStore } from '../infra/comment-store';
 import { textFingerprint, type CommentRecord } from '../moderation/record';
-import type { ContextComment, ModerationContext } from '../moderation/types';
+import type { CommentInput, ContextComment, ModerationContext } from '../moderation/types';
 
 export interface ContextDeps {
   comments: CommentStore;
@@ -24,9 +24,12 @@ const asContext = (r: CommentRecord): ContextComment => ({ id: r.comment.id, bod
  * the parent, the thread from the article's capped thread list, the author's record and the
  * repeat-post count. The thread holds what the phases read (id, body, author), not whole records.
  */
-export async function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
-  const { site, comment } = record;
-  const receivedMs = Date.parse(record.receivedAt);
+export function loadContext(record: CommentRecord, deps: ContextDeps): Promise<ModerationContext> {
+  return loadContextFor(record.site, record.comment, Date.parse(record.receivedAt), deps);
+}
+
+/** The context of a comment received at `receivedMs`, stored or not (inline checks judge before storing). */
+export async function loadContextFor(site: string, comment: CommentInput, receivedMs: number, deps: ContextDeps): Promise<ModerationContext> {
   const [article, parent, thread, authorHistory, repeatCount, authorState] = await Promise.all([
     deps.articles.getCached(site, comment.articleId),
     comment.parentId ? deps.comments.getCurrent(site, comment.parentId) : null,

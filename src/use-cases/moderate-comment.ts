@@ -1,10 +1,11 @@
 /**
- * The worker's job: judge one version of a comment, store the decision with its history, and
- * queue the signed callback. Safe to run twice for the same job (BullMQ retries, stalled jobs).
+ * The worker's job: judge one version of a comment and store the decision with its history and
+ * its CMS event (outbox), in one atomic write. Safe to run twice for the same job (BullMQ retries,
+ * stalled jobs): the second run finds the version decided and writes nothing.
  */
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
-import { callbackJobId, type CallbackPayload, type CallbackQueue, type ModerationJobData } from '../infra/queues';
+import type { ModerationJobData } from '../infra/queues';
 import { decisionWrite } from './decision-write';
 import { loadContext, type ContextDeps } from './load-context';
 import type { CommentRecord, Decision } from '../moderation/record';
@@ -18,7 +19,6 @@ export class MissingCommentError extends Error {
 export interface ModerateDeps extends ContextDeps {
   keys: Keys;
   comments: CommentStore;
-  callbacks: CallbackQueue;
   /** Runs the site's pipeline (classifier and policy chosen per site). */
   judge: (site: string, comment: CommentInput, context: ModerationContext) => Promise<Verdict>;
   /** Live-update hook (moderator page); failures here never fail the job. */
@@ -38,36 +38,24 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
   if (!record) throw new MissingCommentError(`comment ${job.site}/${job.commentId} not found`);
   if (record.bodyHash !== job.bodyHash) return 'stale';
 
-  let outcome: ModerateOutcome = 'duplicate';
-  let decision = record.decision;
-  if (record.status === 'queued') {
-    const context = failure ? undefined : await loadContext(record, deps);
-    const verdict = context ? await deps.judge(job.site, record.comment, context) : needsPerson(failure!);
-    decision = toDecision(verdict, job.bodyHash, deps.now());
-    const applied = await deps.comments.applyDecision(
-      decisionWrite(deps.keys, record, decision, {
-        mode: 'auto',
-        event: 'decided',
-        by: 'auto',
-        codes: decision.reasons.map((r) => r.code),
-        targetAuthorId: verdict.target?.authorId ?? context?.parent?.author?.id,
-      }),
-    );
-    outcome = applied.outcome === 'missing' ? 'stale' : applied.outcome;
-    if (outcome === 'applied') deps.onDecision?.(job.site, decision, record);
-    else decision = (await deps.comments.getCurrent(job.site, job.commentId))?.decision;
-  }
+  if (record.status !== 'queued') return record.decision?.decidedBy === 'auto' && record.decision.bodyHash === job.bodyHash ? 'duplicate' : 'moderated';
 
-  // Queue the callback for the automatic decision of this version, also on a retried job whose
-  // earlier run stored the decision but failed before queueing (the job id makes it idempotent).
-  if (decision && decision.decidedBy === 'auto' && decision.bodyHash === job.bodyHash) {
-    const payload = callbackPayload(job.site, record.comment, decision);
-    await deps.callbacks.add({ site: job.site, payload }, callbackJobId(payload));
-    if (outcome === 'applied') await deps.publish(job.site, { type: 'decided', id: job.commentId, status: decision.status, decidedBy: 'auto' }).catch(() => undefined);
-  } else if (outcome !== 'stale') {
-    outcome = 'moderated';
-  }
-  return outcome;
+  const context = failure ? undefined : await loadContext(record, deps);
+  const verdict = context ? await deps.judge(job.site, record.comment, context) : needsPerson(failure!);
+  const decision = toDecision(verdict, job.bodyHash, deps.now());
+  const applied = await deps.comments.applyDecision(
+    decisionWrite(deps.keys, record, decision, {
+      mode: 'auto',
+      event: 'decided',
+      by: 'auto',
+      codes: decision.reasons.map((r) => r.code),
+      targetAuthorId: verdict.target?.authorId ?? context?.parent?.author?.id,
+    }),
+  );
+  if (applied.outcome !== 'applied') return applied.outcome === 'missing' ? 'stale' : applied.outcome;
+  deps.onDecision?.(job.site, decision, record);
+  await deps.publish(job.site, { type: 'decided', id: job.commentId, status: decision.status, decidedBy: 'auto' }).catch(() => undefined);
+  return 'applied';
 }
 
 function needsPerson(failure: Error): Verdict {
@@ -98,18 +86,5 @@ function toDecision(verdict: Verdict, hash: string, now: Date): Decision {
     policyVersion: verdict.policyVersion,
     provider: verdict.provider,
     ...(verdict.adapter ? { adapter: verdict.adapter } : {}),
-  };
-}
-
-/** The signed body a CMS receives after any decision, automatic or by a moderator. */
-export function callbackPayload(site: string, comment: CommentInput, decision: Decision): CallbackPayload {
-  return {
-    type: 'comment.moderated',
-    site,
-    comment: { id: comment.id, articleId: comment.articleId },
-    status: decision.status,
-    reasons: decision.reasons.map(({ code, score, message }) => ({ code, score, message })),
-    decidedBy: decision.decidedBy,
-    decidedAt: decision.decidedAt,
   };
 }

@@ -2,7 +2,7 @@
  * A moderator decides a comment: approve, reject (with a reason code), escalate to a senior
  * colleague, or requeue (back to flagged: the page's undo). The decision is stored like an automatic one (atomically, with history, author record
  * and queue indexes) but marked as a moderator's, so later automatic runs never overturn it; the CMS
- * gets the same signed callback; other moderators see it live; approvals and rejections are kept as
+ * gets the same signed callback (its outbox event is written with the decision); other moderators see it live; approvals and rejections are kept as
  * labelled examples for retraining.
  */
 import { AppError, notFound } from '../errors';
@@ -12,12 +12,11 @@ import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
 import type { DeskStatsStore } from '../infra/desk-stats-store';
 import type { LabelStore } from '../infra/label-store';
+import type { CallbackQueue } from '../infra/queues';
 import type { ReportStore } from '../infra/report-store';
-import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { CommentRecord, Decision } from '../moderation/record';
 import type { CommentStatus, Reason, ReasonCode } from '../moderation/types';
 import { decisionWrite } from './decision-write';
-import { callbackPayload } from './moderate-comment';
 import { autoStatus, currentDecision } from './moderator-view';
 
 /** `requeue` puts a decided comment back in the flagged queue (the page's undo). */
@@ -44,9 +43,10 @@ export interface ModeratorDecideDeps {
   articles: ArticleStore;
   claims: ClaimStore;
   labels: LabelStore;
+  /** Where events other than the decision go (an author's `user.moderated`); a decision writes its own. */
+  callbacks: CallbackQueue;
   reports: ReportStore;
   desk: DeskStatsStore;
-  callbacks: CallbackQueue;
   publish: (site: string, event: Record<string, unknown>) => Promise<void>;
   now: () => Date;
 }
@@ -95,8 +95,10 @@ export async function moderatorDecide(request: ModeratorDecisionInput, deps: Mod
     if (applied.outcome === 'missing') throw notFound(`comment "${commentId}"`);
     if (applied.outcome !== 'applied') throw new AppError('stale', 409, 'the comment was edited since it was loaded; reload it and decide again');
 
-    const payload = callbackPayload(site, record.comment, decision);
-    await deps.callbacks.add({ site, payload }, callbackJobId(payload));
+    if (action === 'requeue' && (previous?.decidedBy ?? 'auto') !== 'auto') {
+      // Undo: the moderator's label on this version no longer stands.
+      await deps.labels.retract({ site, commentId, bodyHash: record.bodyHash, at: decision.decidedAt });
+    }
     if (action === 'approve' || action === 'reject') {
       const article = await deps.articles.get(site, record.comment.articleId);
       await deps.labels.append({

@@ -7,20 +7,17 @@
 import { AppError, notFound } from '../errors';
 import type { CommentStore } from '../infra/comment-store';
 import type { Keys } from '../infra/keys';
-import { callbackJobId, type CallbackQueue } from '../infra/queues';
 import type { ReportReason, ReportStore } from '../infra/report-store';
 import { severityScore } from '../moderation/priority';
 import type { Decision } from '../moderation/record';
 import type { Reason, ReasonCode } from '../moderation/types';
 import { decisionWrite, flaggedIndexes } from './decision-write';
-import { callbackPayload } from './moderate-comment';
 import { currentDecision } from './moderator-view';
 
 export interface ReaderReportDeps {
   keys: Keys;
   comments: CommentStore;
   reports: ReportStore;
-  callbacks: CallbackQueue;
   publish: (site: string, event: Record<string, unknown>) => Promise<void>;
   now: () => Date;
 }
@@ -86,8 +83,6 @@ export async function readerReport(input: ReaderReportInput, deps: ReaderReportD
     if (applied.outcome === 'applied') {
       requeued = true;
       status = 'flagged';
-      const payload = callbackPayload(site, record.comment, flagged);
-      await deps.callbacks.add({ site, payload }, callbackJobId(payload));
       await deps.publish(site, { type: 'decided', id: commentId, status: 'flagged', decidedBy: 'reports', escalated: false }).catch(() => undefined);
     }
   }

@@ -27,11 +27,7 @@ export interface SubmitResult {
 }
 
 export async function submitComment(site: string, submission: CommentSubmission, deps: SubmitDeps): Promise<SubmitResult> {
-  const { article, ...comment } = submission;
-  const now = deps.now();
-  if (article) await deps.articles.putIfAbsent(site, comment.articleId, article, now);
-  const hash = bodyHash(comment.body);
-  const { outcome, status } = await deps.comments.ingest(site, comment, hash, now);
+  const { comment, hash, outcome, status } = await storeComment(site, submission, deps);
   // A repeated delivery of a comment still queued re-adds its job: the id makes that a no-op when
   // the job exists, and recovers the comment if an earlier delivery stored it but failed to queue.
   if (status === 'queued') {
@@ -39,6 +35,16 @@ export async function submitComment(site: string, submission: CommentSubmission,
     await deps.queue.add(job, moderationJobId(job));
   }
   return { id: comment.id, status, outcome };
+}
+
+/** Stores the comment (new, same delivery again, or edit) and its article if new; queues nothing. */
+export async function storeComment(site: string, submission: CommentSubmission, deps: Omit<SubmitDeps, 'queue'>) {
+  const { article, ...comment } = submission;
+  const now = deps.now();
+  if (article) await deps.articles.putIfAbsent(site, comment.articleId, article, now);
+  const hash = bodyHash(comment.body);
+  const { outcome, status } = await deps.comments.ingest(site, comment, hash, now);
+  return { comment, hash, outcome, status };
 }
 
 /** One item's outcome in a batch: stored and queued, or the error that kept it from being either. */

@@ -1,10 +1,9 @@
 /**
- * The one place that hands a `user.moderated` callback to delivery, so delivery can change (an
- * ordered outbox) without touching the author use case. Today: the callback queue, signed and
- * retried like every decision callback; the job id makes a repeated call one delivery.
+ * The one place that hands a `user.moderated` callback to delivery: the outbox, which gives it an
+ * event id and the author's next sequence, and delivers the author's events in order.
  */
-import { callbackJobId, type CallbackQueue, type UserModeratedPayload } from '../infra/queues';
+import type { CallbackQueue, UserModeratedPayload } from '../infra/queues';
 
 export async function enqueueUserModerated(callbacks: CallbackQueue, payload: UserModeratedPayload): Promise<void> {
-  await callbacks.add({ site: payload.site, payload }, callbackJobId(payload));
+  await callbacks.add({ site: payload.site, payload });
 }

@@ -126,9 +126,11 @@ describe('the workspace on a laptop (1366×900)', () => {
     await open(page, '(#3)');
     await page.locator('#act-approve', { hasText: 'Approve (overturn)' }).click();
     await row(page, '(#3)').waitFor({ state: 'detached' });
+    await page.locator('#status', { hasText: 'Approved the comment by Author reader-2 (overturned)' }).waitFor();
+    await page.locator('#status[data-empty="true"]').waitFor({ state: 'attached', timeout: 30_000 }); // the message clears itself
     expect((await store().get('demo', 'w-3'))?.status).toBe('approved');
     const labels: string[] = [];
-    for await (const l of new LabelStore(service.redis, service.runtime.keys).all('demo')) if (l.commentId === 'w-3') labels.push(l.label);
+    for await (const l of new LabelStore(service.redis, service.runtime.keys).all('demo')) if (l.commentId === 'w-3') labels.push('label' in l ? l.label : 'retracted');
     expect(labels).toEqual(['rejected', 'approved']);
   });
 

@@ -73,9 +73,16 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     );
     children.set(port, child);
   };
+  // If the test process ends without calling stop() (a hook timed out, jest forced the exit), the
+  // servers go with it.
+  const killAll = () => {
+    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   ports.forEach(start);
   const stop = async () => {
-    for (const child of children.values()) child.kill('SIGKILL');
+    process.off('exit', killAll);
+    killAll();
     await new Promise((r) => setTimeout(r, 100));
     rmSync(dir, { recursive: true, force: true });
   };

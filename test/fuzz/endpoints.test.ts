@@ -33,6 +33,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PUT', path: (id, s) => `/v1/sites/${s}/articles/${id}`, body: true, auth: 'signed' },
   { method: 'POST', path: (_, s) => `/v1/sites/${s}/comments`, body: true, auth: 'signed' },
   { method: 'POST', path: (_, s) => `/v1/sites/${s}/comments/batch`, body: true, auth: 'signed' },
+  { method: 'POST', path: (_, s) => `/v1/sites/${s}/labels`, body: true, auth: 'signed' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/comments/${id}`, body: false, auth: 'signed' },
   { method: 'GET', path: (id, s) => `/v1/sites/${s}/comments/${id}`, body: false, auth: 'moderator' },
   { method: 'GET', path: (_, s) => `/v1/sites/${s}/callbacks/dead-letters`, body: false, auth: 'signed' },

@@ -44,9 +44,11 @@ beforeAll(async () => {
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, `service to start:\n${output}`, 20_000);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined, 'service to start', 90_000).catch((err: Error) => {
+    throw new Error(`${err.message}; its output:\n${output}`);
+  });
   baseUrl = `http://127.0.0.1:${port}`;
-}, 30_000);
+}, 120_000);
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
@@ -71,13 +73,13 @@ it('moderates every seed comment and calls the CMS back, signed', async () => {
     const view = await waitFor(async () => {
       const r = await client.getComment(id);
       return r.body.status !== 'queued' ? r.body : undefined;
-    }, `decision for ${id}`, 20_000);
+    }, `decision for ${id}`, 60_000);
     expect(['approved', 'flagged', 'rejected']).toContain(view.status);
   }
-  await waitFor(() => (new Set(receiver.received.map((r) => r.payload?.comment.id)).size >= ids.length ? true : undefined), 'callbacks', 20_000);
+  await waitFor(() => (new Set(receiver.received.map((r) => r.payload?.comment.id)).size >= ids.length ? true : undefined), 'callbacks', 60_000);
   expect(receiver.received.every((r) => r.verification.ok)).toBe(true);
   expect(new Set(receiver.received.map((r) => r.payload!.comment.id))).toEqual(new Set(ids));
-}, 60_000);
+}, 150_000);
 
 it('serves the moderators\' page and API in the same process', async () => {
   const page = await fetch(`${baseUrl}/moderate/`);
@@ -106,4 +108,4 @@ it('stops with a message naming REDIS_URL when no Redis answers', async () => {
   const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
   expect(code).toBe(1);
   expect(err).toMatch(/Redis does not answer at REDIS_URL=redis:\/\/127\.0\.0\.1:1/);
-}, 30_000);
+}, 90_000);

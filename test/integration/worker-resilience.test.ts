@@ -10,7 +10,8 @@ import { ArticleStore } from '../../src/infra/article-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createKeys } from '../../src/infra/keys';
 import { createMetrics } from '../../src/infra/metrics';
-import { createCallbackQueue, createModerationQueue, moderationJobId } from '../../src/infra/queues';
+import { commentSubject, Outbox } from '../../src/infra/outbox';
+import { createModerationQueue, moderationJobId } from '../../src/infra/queues';
 import { createLogger } from '../../src/logger';
 import { moderate } from '../../src/moderation/pipeline';
 import { bodyHash } from '../../src/moderation/record';
@@ -36,11 +37,6 @@ afterAll(async () => {
 });
 
 const comments = () => new CommentStore(redis, keys);
-function callbackQueue() {
-  const queue = createCallbackQueue(redis, keys, settings);
-  queues.push(queue);
-  return queue;
-}
 
 // Short locks and stalled checks so a dead worker's job is taken over within seconds. Every worker on a
 // queue must use the same interval: the check is throttled queue-wide by a key that lives that long.
@@ -58,7 +54,6 @@ function startWorker(judge: ModerateDeps['judge']): Worker {
       keys,
       comments: comments(),
       articles: new ArticleStore(redis, keys),
-      callbacks: callbackQueue(),
       threadSize: 5,
       repeatWindowSeconds: 60,
       now: () => new Date(),
@@ -85,7 +80,7 @@ const decided = (id: string) => waitFor(async () => {
   return r && r.status !== 'queued' ? r : undefined;
 }, `decision for ${id}`, 15_000);
 
-it('flags a comment for a moderator after the last failed attempt, and queues its callback', async () => {
+it('flags a comment for a moderator after the last failed attempt, with its callback in the outbox', async () => {
   let calls = 0;
   const worker = startWorker(async () => {
     calls++;
@@ -97,7 +92,8 @@ it('flags a comment for a moderator after the last failed attempt, and queues it
   expect(record.status).toBe('flagged');
   expect(record.decision!.reasons[0]).toMatchObject({ code: 'PREMODERATION', message: expect.stringContaining('provider unreachable') });
   expect(await redis.zscore(keys.flaggedByPriority('demo'), 'f-1')).not.toBeNull();
-  expect(await callbackQueue().queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+  const events = await new Outbox(redis, keys).pendingEvents('demo', commentSubject('f-1'));
+  expect(events).toEqual([expect.objectContaining({ type: 'comment.moderated', sequence: 1, status: 'flagged', eventId: expect.any(String) })]);
   await worker.close();
 });
 

@@ -67,6 +67,12 @@ describe('site adapters in the service', () => {
     const view = await request(svc.app).get(url).set('X-Signature', signRequest('demo-secret', { method: 'GET', path: url, rawBody: '' })).expect(200);
     expect(view.body.adapter).toMatchObject({ version: 1, score: expect.any(Number) });
 
+    // Inline judgments (comments:check, and so the Perspective and Coral routes) use the same adapter.
+    const checkUrl = '/v1/sites/demo/comments:check';
+    const checkBody = JSON.stringify({ id: 'inline', articleId: 'art-live', author: { id: 'u-inline' }, body: SLURRING });
+    const inline = await request(svc.app).post(checkUrl).set('Content-Type', 'application/json').set('X-Signature', signRequest('demo-secret', { method: 'POST', path: checkUrl, rawBody: checkBody })).send(checkBody).expect(200);
+    expect(inline.body.reasons.map((r: { code: string }) => r.code)).toContain('SITE_STANDARD');
+
     const civil = await moderated('civil', 'I think the school budget deserves a proper debate before the vote.');
     expect(civil).toMatchObject({ status: 'approved', decision: { adapter: { version: 1 } } });
   }, 300_000);

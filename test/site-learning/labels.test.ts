@@ -5,6 +5,7 @@ import request from 'supertest';
 import { LabelStore } from '../../src/infra/label-store';
 import { signRequest } from '../../src/security/signature';
 import type { SiteLabel } from '../../src/site-learning/types';
+import { recordSuggestedScore } from '../../src/use-cases/suggest-score';
 import { submitFlagged } from '../support/comments';
 import { moderatorApi } from '../support/moderator-api';
 import { REDIS_URL, SECRETS, startTestService, type TestService } from '../support/service';
@@ -121,5 +122,12 @@ describe('moderator decisions', () => {
     await submitFlagged(service, { id: 'md-1', body: 'you are an idiot', articleId: 'art-md' });
     await moderatorApi(service).post('/queue/md-1/reject', { reasonCode: 'INSULT' }).expect(200);
     expect((await labelsOf('demo')).get('md-1')).toMatchObject({ label: 'rejected', reasonCode: 'INSULT', articleId: 'art-md', source: 'moderator' });
+  });
+});
+
+describe('suggested scores (Perspective suggestscore)', () => {
+  it('become labels of the site history with source suggestscore', async () => {
+    await recordSuggestedScore({ site: 'other', text: 'Typical sprocketeers.', scores: { TOXICITY: 1 }, by: 'key-1', commentId: 'sg-1' }, store, new Date('2026-01-02T00:00:00Z'));
+    expect((await labelsOf('other')).get('sg-1')).toMatchObject({ body: 'Typical sprocketeers.', label: 'rejected', source: 'suggestscore', decidedAt: '2026-01-02T00:00:00.000Z' });
   });
 });

@@ -6,6 +6,10 @@ import { applyAdapter } from '../../src/site-learning/adapter';
 import { groupFolds } from '../../src/site-learning/folds';
 import { validateLabels } from '../../src/site-learning/label-input';
 import { InsufficientLabelsError, trainAdapter, type TrainedAdapter, type TrainingExample } from '../../src/site-learning/train';
+import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
+import { moderate } from '../../src/moderation/pipeline';
+import { tokenize } from '../../src/moderation/text/tokens';
+import type { SiteAdapter } from '../../src/site-learning/types';
 import { SLURS, siteHistory } from './site-data';
 
 const classifier = loadLocalClassifier();
@@ -105,4 +109,33 @@ it('the generated site uses its slurs in about a third of its comments', () => {
   const rejected = labels.filter((l) => l.label === 'rejected');
   expect(rejected.length / labels.length).toBeGreaterThan(0.2);
   expect(rejected.every((l) => SLURS.some((s) => l.body.includes(s)))).toBe(true);
+});
+
+describe('the siteStandard phase', () => {
+  const policy = resolvePolicy(PolicySchema.parse({}));
+  const context = { thread: [], authorHistory: [], repeatCount: 0, now: '2026-01-01T00:00:00Z' };
+  const comment = { id: 'c', articleId: 'a', author: { id: 'u' }, body: 'Keep the sprocketeers away from the library hours meetings, please.' };
+  const site = (over: Partial<SiteAdapter> = {}): SiteAdapter => ({ ...adapter, site: 'demo', version: 4, labelCount: 1, labelAdditions: 1, ...over });
+
+  it('adds a SITE_STANDARD reason at the adapter thresholds and records the adapter version', async () => {
+    const without = await moderate(comment, context, { classifier, policy });
+    expect(without.action).toBe('approve');
+    expect(without.adapter).toBeUndefined();
+    const verdict = await moderate(comment, context, { classifier, policy, adapter: site() });
+    expect(verdict.action).not.toBe('approve');
+    expect(verdict.adapter).toMatchObject({ site: 'demo', version: 4 });
+    expect(verdict.reasons[0]).toMatchObject({ code: 'SITE_STANDARD', message: expect.stringContaining('adapter v4') });
+    expect(verdict.scores).toEqual(without.scores);
+  });
+
+  it('leaves scores of another general model version alone', async () => {
+    const verdict = await moderate(comment, context, { classifier, policy, adapter: site({ generalModelVersion: 'some-other-model' }) });
+    expect(verdict.action).toBe('approve');
+    expect(verdict.adapter).toBeUndefined();
+  });
+
+  it('gives the same score from the pipeline tokens as from the text', () => {
+    const scores = classifier.scoreText(comment.body);
+    expect(applyAdapter(adapter, scores, comment.body, tokenize(comment.body))).toEqual(applyAdapter(adapter, scores, comment.body));
+  });
 });

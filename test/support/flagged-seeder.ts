@@ -3,11 +3,12 @@
  * decision (same `applyDecision` and `flaggedIndexes`), with chosen reasons and times: for tests of
  * the queue's ordering and paging, and for the queue benchmark.
  */
+import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../../src/container';
 import { CommentStore } from '../../src/infra/comment-store';
 import { bodyHash, type Decision } from '../../src/moderation/record';
 import type { Reason } from '../../src/moderation/types';
-import { flaggedIndexes } from '../../src/use-cases/decision-write';
+import { commentModeratedEvent, flaggedIndexes } from '../../src/use-cases/decision-write';
 
 export interface FlaggedSeed {
   id: string;
@@ -38,6 +39,8 @@ export async function seedFlagged(runtime: Runtime, site: string, items: readonl
           authorEntry: { commentId: item.id, status: 'flagged', codes: item.reasons.map((r) => r.code), articleId: item.articleId, at: decision.decidedAt },
           authorId: item.authorId,
           indexes: flaggedIndexes(runtime.keys, record, decision),
+          event: commentModeratedEvent(site, comment, decision),
+          eventId: randomUUID(),
         });
       }),
     );

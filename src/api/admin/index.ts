@@ -17,8 +17,8 @@ import { parseOr422 } from '../schemas';
 
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, 'letters, digits, space . _ - (at most 64)');
-const CreateBody = z.strictObject({ name: Name, sites: z.array(z.string()).min(1), role: z.enum(['moderator', 'senior']).default('moderator') });
-const ChangeBody = z.strictObject({ sites: z.array(z.string()).min(1).optional(), role: z.enum(['moderator', 'senior']).optional() });
+export const CreateBody = z.strictObject({ name: Name, sites: z.array(z.string()).min(1), role: z.enum(['moderator', 'senior']).default('moderator') });
+export const ChangeBody = z.strictObject({ sites: z.array(z.string()).min(1).optional(), role: z.enum(['moderator', 'senior']).optional() });
 
 export interface AdminRoutesOptions {
   config: Readonly<Config>;

@@ -15,7 +15,14 @@ export function toAppError(err: unknown): AppError {
   return new AppError('internal', 500, 'internal error', { cause: err });
 }
 
-export function errorHandler() {
+/** The API's error body: `{error: {code, message, details?}}`. */
+const defaultBody = (e: AppError) => ({
+  status: e.status,
+  body: { error: { code: e.code, message: e.expose ? e.message : 'internal error', ...(e.details !== undefined ? { details: e.details } : {}) } },
+});
+
+/** Error middleware; `format` lets a protocol answer in its own error format (Perspective's). */
+export function errorHandler(format: (e: AppError) => { status: number; body: unknown } = defaultBody) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
     if (appError.status >= 500) req.log?.error({ err }, 'request failed');
@@ -23,13 +30,8 @@ export function errorHandler() {
     // Refused before its body was read: close the connection rather than read (or buffer) the rest.
     if (!req.complete) res.setHeader('Connection', 'close');
     for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
-    res.status(appError.status).json({
-      error: {
-        code: appError.code,
-        message: appError.expose ? appError.message : 'internal error',
-        ...(appError.details !== undefined ? { details: appError.details } : {}),
-      },
-    });
+    const { status, body } = format(appError);
+    res.status(status).json(body);
   };
 }
 

@@ -100,7 +100,7 @@ export function moderatorExtensions(opts: ModeratorExtensionsOptions): Moderator
     bodyLimitBytes: config.http.bodyLimitBytes,
     slots: runtime.uploadSlots,
     signature: { toleranceSeconds: config.http.signatureToleranceSeconds, seen: runtime.seenSignatures },
-    deps: { keys, comments, reports, callbacks: runtime.callbacks, publish, now: runtime.now },
+    deps: { keys, comments, reports, publish, now: runtime.now },
   });
   const stopGauges = registerDeskGauges(runtime.metrics.registry, desk, [...runtime.sites.keys()], runtime.now);
   // Backlog samples for the desk's charts, one per minute per site (processes share the minute's slot).

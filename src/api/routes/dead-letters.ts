@@ -2,13 +2,13 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { DeadLetterStore } from '../../infra/dead-letter-store';
-import { callbackJobId, type CallbackQueue } from '../../infra/queues';
+import { commentSubject, type Outbox } from '../../infra/outbox';
 import { parseOptionalJsonBody } from '../middleware/body';
 import { parseOr422 } from '../schemas';
 
-const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
+export const RedriveRequest = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000).optional() });
 
-export function deadLetterRoutes(deadLetters: DeadLetterStore, callbacks: CallbackQueue, now: () => Date, guard: RequestHandler): Router {
+export function deadLetterRoutes(deadLetters: DeadLetterStore, outbox: Outbox, guard: RequestHandler): Router {
   const router = Router({ mergeParams: true });
 
   router.get('/callbacks/dead-letters', guard, async (req, res) => {
@@ -16,6 +16,7 @@ export function deadLetterRoutes(deadLetters: DeadLetterStore, callbacks: Callba
     res.json({ count: items.length, items });
   });
 
+  /** Back into the outbox, each after its subject's pending events, keeping its event id and sequence. */
   router.post('/callbacks/dead-letters/redrive', guard, async (req, res) => {
     const { ids } = parseOr422(RedriveRequest, parseOptionalJsonBody(req.rawBody), 'redrive request');
     const site = req.site!.id;
@@ -23,10 +24,16 @@ export function deadLetterRoutes(deadLetters: DeadLetterStore, callbacks: Callba
     const items = (await deadLetters.list(site)).filter((d) => !wanted || wanted.has(d.id));
     const redriven: string[] = [];
     for (const item of items) {
-      // Queue first, then remove: a failure in between leaves a duplicate, never a loss.
-      await callbacks.add({ site, payload: item.payload }, `${callbackJobId(item.payload)}-r${now().getTime()}`);
-      await deadLetters.remove(site, item.id);
-      redriven.push(item.id);
+      const payload = item.payload as unknown as Record<string, unknown> & { comment?: { id: string } };
+      if (item.subject && item.payload.eventId) {
+        if (await outbox.redrive(site, item.id, item.subject, item.payload)) redriven.push(item.id);
+      } else if (payload.comment?.id) {
+        // An entry from before the outbox: it becomes a new event (new id and sequence). Queue first,
+        // then remove: a failure in between leaves a duplicate, never a loss.
+        await outbox.enqueueEvent(site, { subject: commentSubject(payload.comment.id), body: payload as Parameters<Outbox['enqueueEvent']>[1]['body'] });
+        await deadLetters.remove(site, item.id);
+        redriven.push(item.id);
+      }
     }
     res.status(202).json({ redriven });
   });

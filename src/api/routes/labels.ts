@@ -7,9 +7,15 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { unprocessable } from '../../errors';
 import type { LabelStore } from '../../infra/label-store';
-import { validateLabels } from '../../site-learning/label-input';
+import { LabelInputSchema, validateLabels } from '../../site-learning/label-input';
 import { parseJsonBody } from '../middleware/body';
 import { parseOr422 } from '../schemas';
+
+/** The request body as documented (the route checks each label on its own, for an error per label). */
+export const labelBatchSchema = (batchSize: number) => z.strictObject({ labels: z.array(LabelInputSchema).min(1).max(batchSize) });
+
+/** The answer: labels added by this request, and how many the site holds now. */
+export const LabelsAdded = z.object({ added: z.number().int(), labels: z.number().int() });
 
 export function labelRoutes(labels: LabelStore, batchSize: number, guard: RequestHandler): Router {
   const router = Router({ mergeParams: true });

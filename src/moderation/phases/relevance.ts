@@ -1,6 +1,8 @@
 /**
- * Off-topic: relevance of the comment to its article and conversation (parent, recent comments), weighted
- * by how specific each word is. Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
+ * Off-topic: how well the comment belongs to its article and conversation (parent, recent comments), from
+ * TF-IDF similarity, shared specific vocabulary and length, combined by a learned model (../relevance/).
+ * Article and thread term models are compiled once and reused across comments (a bounded process-wide cache).
+ * Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
  */
 import { scoreRelevance } from '../relevance/score';
 import { spanOf } from '../text/tokens';
@@ -21,7 +23,7 @@ export const relevancePhase: Phase = {
     const reply = (context.parent !== undefined || /(^|\s)@\w/.test(comment.body)) && r.contentWords < settings.shortReplyWords;
     const offTopic = reply ? r.offTopic * settings.shortReplyFactor : r.offTopic;
     const spans = r.unmatched.slice(0, 5).map((t) => spanOf(state.tokens, t.index, t.index + 1));
-    const shared = r.matched.length ? `: ${r.matched.slice(0, 4).join(', ')}` : '';
+    const shared = r.matched.length ? `: ${r.matched.slice(0, 4).map((t) => t.stem).join(', ')}` : '';
     const message = `Little in common with ${r.comparedWith} (${r.matched.length} of ${r.contentWords} content words shared${shared})`;
     return {
       scores: { ...state.scores, offTopic },

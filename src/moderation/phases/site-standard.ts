@@ -13,7 +13,7 @@ export const siteStandardPhase: Phase = {
   run({ comment, adapter, state }) {
     const classification = state.classification;
     if (!adapter || !classification || !adapterApplies(adapter, classification.modelVersion)) return {};
-    const { score, spans } = applyAdapter(adapter, classification.scores, comment.body);
+    const { score, spans } = applyAdapter(adapter, classification.scores, comment.body, state.tokens.length ? state.tokens : undefined);
     const used = { site: adapter.site, version: adapter.version, score };
     const { flag, reject } = adapter.thresholds;
     if (score < flag) return { adapter: used };

@@ -29,7 +29,9 @@ export const spamPhase: Phase = {
     const what = [links.length ? `${links.length} link(s) to other sites` : '', ...baits.map(([label]) => label)].filter(Boolean).join(', ');
     const findings: Finding[] = [{ category: 'spam', code: 'SPAM', score: spam, spans, message: `Promotion: ${what || 'none'}` }];
     const norm = state.tokens.map((t) => t.norm).join(' ');
-    const inThread = context.thread.filter((c) => c.body.trim().toLowerCase().replace(/\s+/g, ' ') === comment.body.trim().toLowerCase().replace(/\s+/g, ' ')).length;
+    const mine = squash(comment.body);
+    // Cheap ends check first: most thread comments differ in their first or last character.
+    const inThread = context.thread.filter((c) => sameEnds(c.body, mine) && squash(c.body) === mine).length;
     const repeats = context.repeatCount + inThread;
     if ((state.tokens.length >= settings.minRepeatWords || links.length) && norm && repeats >= settings.repeatFlagAt) {
       const action = repeats >= settings.repeatRejectAt ? 'reject' : 'flag';
@@ -39,6 +41,12 @@ export const spamPhase: Phase = {
     return { scores: { ...state.scores, spam }, findings };
   },
 };
+
+const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+function sameEnds(body: string, squashed: string): boolean {
+  const t = body.trim();
+  return t.length > 0 && squashed.startsWith(t[0].toLowerCase()) && squashed.endsWith(t[t.length - 1].toLowerCase());
+}
 
 function hostOf(url: string): string {
   return url.replace(/^[a-z]+:\/\//i, '').split(/[/?#:]/)[0].toLowerCase();

@@ -15,7 +15,9 @@ const STOP = new Set(
     'where whether which while who whom whose why will with within without would yes yet you your youre yours ' +
     'yourself im ive id ill dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont hes shes ' +
     'well even way thing things lot lots going go goes went come comes came see seen know knew think thought want ' +
-    'need say tell told take took put use used give gave keep kept yeah oh ok okay mr mrs ms etc via '
+    'need say tell told take took put use used give gave keep kept yeah oh ok okay mr mrs ms etc via ' +
+    'two three four five six seven eight nine ten hundred thousand first second third last next ' +
+    'agree agreed thank thanks please exactly indeed absolutely true wow lol '
   ).split(/\s+/),
 );
 
