@@ -2,14 +2,16 @@
  * Speed and footprint of the local classifier on one core: model load time, comments/s for
  * scores only (`scoreText`) and with explanations (`classifyText`), resident memory.
  *   npm run bench:classifier [-- --data ../shared/data/training] [--seconds 3]
- * Without --data it scores the seed fixtures' comments and article paragraphs (comment-sized
- * texts); with --data, every comment of the labelled training files.
+ * Without --data it scores comments of about 360 characters (the length of news comments) built
+ * from the seed fixtures' comments and article paragraphs (the project's own text: seeded, the same
+ * corpus every run); with --data, every comment of the labelled training files.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { loadLocalClassifier, DEFAULT_MODEL_PATH } from '../src/classifier/local-classifier';
 import { loadTrainingData } from '../src/classifier/training/datasets';
+import { rng } from '../src/classifier/training/split';
 
 const { values } = parseArgs({
   options: {
@@ -19,12 +21,24 @@ const { values } = parseArgs({
   },
 });
 
+/** Mean length of the synthetic comments (characters). */
+const TARGET_CHARS = 360;
+
 function texts(): string[] {
   if (values.data) return loadTrainingData(path.resolve(values.data)).map((r) => r.text);
-  const out: string[] = [];
+  const pieces: string[] = [];
   for (const f of loadSeedFixtures()) {
-    for (const c of f.comments) out.push(c.body);
-    for (const p of f.article.body.split(/\n\n+/)) if (p.trim()) out.push(p);
+    for (const c of f.comments) pieces.push(c.body);
+    for (const p of f.article.body.split(/\n\n+/)) if (p.trim()) pieces.push(p.trim());
+  }
+  // 5,000 comments, pieces joined and cut at the first space after a length drawn uniformly from 240–480 characters.
+  const random = rng(360);
+  const out: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const want = TARGET_CHARS - 120 + random() * 240;
+    let text = '';
+    while (text.length < want) text += (text ? ' ' : '') + pieces[Math.floor(random() * pieces.length)];
+    out.push(text.slice(0, Math.max(text.indexOf(' ', want), want)));
   }
   return out;
 }
@@ -32,8 +46,11 @@ function texts(): string[] {
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(0);
 const rssBefore = process.memoryUsage().rss;
 const t0 = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
 const classifier = loadLocalClassifier(values.model);
 const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
+const loadCpu = process.cpuUsage(cpu0);
+const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
 const corpus = texts();
 const meanChars = corpus.reduce((a, t) => a + t.length, 0) / corpus.length;
 
@@ -57,8 +74,8 @@ function run(label: string, fn: (t: string) => unknown): number {
   return perCpuSecond;
 }
 
-console.log(`model ${classifier.version}: loaded in ${loadMs.toFixed(0)} ms`);
-console.log(`corpus: ${corpus.length} texts, mean ${meanChars.toFixed(0)} chars (${values.data ? 'training files' : 'seed fixtures'})`);
+console.log(`model ${classifier.version}: loaded in ${loadMs.toFixed(0)} ms wall clock, ${loadCpuMs.toFixed(0)} ms CPU`);
+console.log(`corpus: ${corpus.length} texts, mean ${meanChars.toFixed(0)} chars (${values.data ? 'training files' : 'synthetic, from the seed fixtures'})`);
 run('scoreText (scores only)', (t) => classifier.scoreText(t));
 run('classifyText (scores + spans)', (t) => classifier.classifyText(t));
 const rss = process.memoryUsage().rss;

@@ -12,7 +12,7 @@ import { HEADS, saveModel } from '../src/classifier/model';
 import { SOURCES, loadTrainingData } from '../src/classifier/training/datasets';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../src/classifier/training/train-model';
 
-const MODEL_SERIES = 'local-1';
+const MODEL_SERIES = 'local-2';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const started = Date.now();
 const options = { ...DEFAULT_TRAIN_OPTIONS, seed: values.seed ? Number(values.seed) : DEFAULT_TRAIN_OPTIONS.seed };
 const rows = loadTrainingData(path.resolve(values.data!));
 console.log(`read ${rows.length} rows from ${values.data}`);
-const { params, split, weights } = trainModel(rows, MODEL_SERIES, options, (m) => console.log(m));
+const { params, split, weights, spanReport } = trainModel(rows, MODEL_SERIES, options, (m) => console.log(m));
 
 const count = (part: typeof rows) => Object.fromEntries(SOURCES.map((s) => [s, part.filter((r) => r.source === s).length]));
 const positives = Object.fromEntries(
@@ -38,8 +38,10 @@ params.meta.training = {
   rows: { train: count(split.train), calibration: count(split.calibration), test: count(split.test) },
   trainPositivesPerLabel: positives,
   sourceWeights: weights,
+  spans: spanReport,
   options,
 };
 saveModel(values.out!, params);
-console.log(`thresholds: ${HEADS.map((h, i) => `${h} ${params.meta.thresholds[i]}`).join(', ')}`);
+console.log(`rows: ${JSON.stringify(params.meta.training.rows)}`);
+console.log(`thresholds: ${HEADS.map((h, i) => `${h} ${params.meta.thresholds[i]}`).join(', ')}; span ${params.meta.span?.threshold}`);
 console.log(`wrote ${values.out} (${(statSync(values.out!).size / 1048576).toFixed(1)} MB), version ${params.meta.version}, ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,7 +1,10 @@
 /**
- * Explanations: which words of a comment pushed one head's score up. Each n-gram's contribution
- * (weight × value) is credited to the word it lies in (a bigram half to each word); the strongest
- * words become spans of the original comment, adjacent ones merged.
+ * Explanations: which words of a comment carry a label. Two signals per word: its span score (the
+ * model's span column, learnt from Toxic Spans' marked words, so harmless words that merely occur
+ * in abusive comments score low) and its credit for the head (each n-gram's contribution, weight ×
+ * value, credited to the word it lies in; a bigram half to each word). A word is highlighted when
+ * its span probability reaches the model's span threshold and it pushed the head up; adjacent
+ * words are merged. Models without a span column fall back to the strongest-credit words.
  */
 import type { Span } from '../moderation/types';
 import type { LinearModel } from './model';
@@ -11,7 +14,7 @@ import { OCC_BIGRAM, OCC_CHAR, OCC_NEGATIVE, type SparseFeatures } from './vecto
 export interface ExplainOptions {
   /** At most this many words are highlighted. */
   maxWords?: number;
-  /** A word is highlighted only if its contribution is at least this share of the strongest one. */
+  /** Without a span column: a word is highlighted only if its credit is at least this share of the strongest one. */
   minShare?: number;
 }
 
@@ -20,12 +23,39 @@ const NEGATIVE = OCC_NEGATIVE;
 const CHAR = OCC_CHAR;
 const BIGRAM = OCC_BIGRAM;
 
-// Scratch buffers (explain is synchronous and not re-entrant): credit per word, and the chosen words.
+// Scratch buffers (explain is synchronous and not re-entrant): credit and span logit per word, chosen words.
 let credit = new Float64Array(256);
+let spanZ = new Float64Array(256);
 const chosen: number[] = [];
 
 /**
- * Spans of the original comment that drove head `head` up, in text order. `features` must come from
+ * Span logits of every word of `features` (which must record occurrences): the span column's bias
+ * plus the signed span weights of the word's n-grams (a bigram counts for both its words).
+ * Written to `out` (length ≥ words); returns the number of words.
+ */
+export function wordSpanLogits(model: LinearModel, features: SparseFeatures, out: Float64Array): number {
+  const words = features.bounds.length / 2;
+  const col = model.heads;
+  out.fill(model.meta.span?.bias ?? 0, 0, words + 1);
+  const { occurrences, occFeature, occWord, occFlags, buckets } = features;
+  for (let o = 0; o < occurrences; o++) {
+    const flags = occFlags[o];
+    const w = model.weight(buckets[occFeature[o]], col) * (flags & NEGATIVE ? -1 : 1);
+    out[occWord[o]] += w;
+    if (flags & BIGRAM) out[occWord[o] + 1] += w;
+  }
+  return words;
+}
+
+function ensure(words: number): void {
+  if (credit.length < words + 1) {
+    credit = new Float64Array(2 * words + 2);
+    spanZ = new Float64Array(2 * words + 2);
+  }
+}
+
+/**
+ * Spans of the original comment that carry head `head`, in text order. `features` must come from
  * `model.logits(text, out, true)`, which records the n-gram occurrences this credits to words.
  */
 export function explain(model: LinearModel, features: SparseFeatures, head: number, options: ExplainOptions = {}): Span[] {
@@ -34,7 +64,7 @@ export function explain(model: LinearModel, features: SparseFeatures, head: numb
   if (occurrences === 0 && features.count > 0) throw new Error('explain needs features with occurrences (logits(text, out, true))');
   const [g0, g1] = model.groupFactors(features);
   const words = bounds.length / 2;
-  if (credit.length < words + 1) credit = new Float64Array(2 * words + 2);
+  ensure(words);
   credit.fill(0, 0, words + 1);
   // Each occurrence in the order forEachFeature produced it, with the same arithmetic as a direct sum.
   for (let o = 0; o < occurrences; o++) {
@@ -50,8 +80,16 @@ export function explain(model: LinearModel, features: SparseFeatures, head: numb
   let top = 0;
   for (let w = 0; w < words; w++) if (credit[w] > top) top = credit[w];
   if (!(top > 0)) return [];
-  const floor = top * minShare;
-  // The maxWords strongest words at or above the floor; ties go to the earlier word.
+  const span = model.meta.span;
+  let floor = top * minShare;
+  if (span) {
+    wordSpanLogits(model, features, spanZ);
+    const zMin = Math.log(span.threshold / (1 - span.threshold));
+    // Words the span scorer marks and that pushed this head up (credit > 0) qualify.
+    for (let w = 0; w < words; w++) if (!(spanZ[w] >= zMin)) credit[w] = 0;
+    floor = 0;
+  }
+  // The maxWords strongest qualifying words; ties go to the earlier word.
   chosen.length = 0;
   for (let w = 0; w < words; w++) {
     const c = credit[w];
@@ -77,6 +115,28 @@ export function explain(model: LinearModel, features: SparseFeatures, head: numb
     while (j + 1 < chosen.length && chosen[j + 1] === chosen[j] + 1) j++;
     spans.push(toOriginalSpan(normalized, bounds[2 * chosen[i]], bounds[2 * chosen[j] + 1]));
     i = j;
+  }
+  return spans;
+}
+
+/**
+ * Every word the span scorer marks, regardless of head, as spans of the original text (adjacent
+ * words merged): the Toxic Spans task's prediction, used for its F1.
+ */
+export function markedSpans(model: LinearModel, features: SparseFeatures): Span[] {
+  const span = model.meta.span;
+  if (!span) return [];
+  const words = features.bounds.length / 2;
+  ensure(words);
+  wordSpanLogits(model, features, spanZ);
+  const zMin = Math.log(span.threshold / (1 - span.threshold));
+  const spans: Span[] = [];
+  for (let w = 0; w < words; w++) {
+    if (!(spanZ[w] >= zMin)) continue;
+    let v = w;
+    while (v + 1 < words && spanZ[v + 1] >= zMin) v++;
+    spans.push(toOriginalSpan(features.normalized, features.bounds[2 * w], features.bounds[2 * v + 1]));
+    w = v;
   }
   return spans;
 }

@@ -1,11 +1,12 @@
 /**
  * The offline classifier: the model trained by `npm run train`, shipped in `models/`, running
  * in-process. Scores are calibrated probabilities in [0, 1]; for every label at or above its
- * recommended threshold, the result also carries the spans of the comment that drove it.
+ * recommended threshold, the result also carries the spans of the comment that carry it (words the
+ * model's span scorer marks and that pushed that label up).
  */
 import path from 'node:path';
 import type { Classifier, ClassifierInput, ClassifierResult, Span } from '../moderation/types';
-import { explain } from './explain';
+import { explain, markedSpans } from './explain';
 import { HEADS, LinearModel, loadModel, type Head, type ModelMeta } from './model';
 
 /** The model file committed with the code. */
@@ -53,6 +54,14 @@ export class LocalClassifier implements Classifier {
       if (p >= this.thresholds[head]) spans[head] = explain(this.model, features, h);
     }
     return { scores, spans, provider: this.name, modelVersion: this.version };
+  }
+
+  /**
+   * Every word the span scorer marks as abusive, whatever the label (the Toxic Spans task's
+   * prediction; `classify` reports, per flagged label, the marked words that pushed that label up).
+   */
+  markedSpans(text: string): Span[] {
+    return markedSpans(this.model, this.model.logits(text, this.raw, true));
   }
 
   /** The model's metadata: version, thresholds, calibration and how it was trained. */

@@ -1,25 +1,35 @@
 /**
  * The trained model: one linear head per label over hashed, IDF-weighted features (word and
  * character groups L2-normalised separately), each followed by a Platt calibration so a score is a
- * probability. Stored as one binary file: magic, JSON metadata, IDF (Float32), weights (Int16 with a
- * scale per head, bucket-major so one feature's heads share a cache line).
+ * probability, plus one linear "span" column that scores single words (which words carry the
+ * abuse, learnt from Toxic Spans). Stored as one binary file: magic, JSON metadata, IDF (Float32),
+ * weights (Int16 with a scale per column, bucket-major so one feature's columns share a cache line).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { Vectorizer, type SparseFeatures } from './vectorize';
 
 /** The labels the model scores, in the order of its heads. */
-export const HEADS = ['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment'] as const;
+export const HEADS = ['toxicity', 'severeToxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment'] as const;
 export type Head = (typeof HEADS)[number];
+
+/** The word-level span scorer: a bias and a threshold on its probability (see explain.ts). */
+export interface SpanMeta {
+  bias: number;
+  /** A word is highlighted when σ(bias + Σ its n-grams' span weights) reaches this. */
+  threshold: number;
+}
 
 /** Everything about a model that is not its weights; the training section feeds the model card. */
 export interface ModelMeta {
-  format: 'local-classifier/1';
+  format: 'local-classifier/1' | 'local-classifier/2';
   version: string;
   bits: number;
   /** The n-grams the model reads; absent in older files, which used DEFAULT_FEATURES. */
   features?: FeatureOptions;
   heads: Head[];
+  /** Format 2: the extra weight column (after the heads) that scores words for spans. */
+  span?: SpanMeta;
   /** Multiplier of the word and character groups after each is L2-normalised. */
   groupScale: [number, number];
   bias: number[];
@@ -27,7 +37,7 @@ export interface ModelMeta {
   calibration: { a: number; b: number }[];
   /** Recommended decision threshold per head on the calibrated score. */
   thresholds: number[];
-  /** Int16 weight × scale = float weight, per head. */
+  /** Int16 weight × scale = float weight, per column (heads, then the span column if any). */
   weightScale: number[];
   training: Record<string, unknown>;
 }
@@ -36,38 +46,44 @@ export interface ModelMeta {
 export interface ModelParams {
   meta: ModelMeta;
   idf: Float32Array;
-  /** weights[bucket * heads + head] */
+  /** weights[bucket * columns + column]: the heads, then the span column when meta.span is set. */
   weights: Float32Array;
 }
 
 const MAGIC = 'LCM1';
-/** The head count the interleaved fast path is written for (HEADS.length). */
-const ROW_HEADS = 6;
+/** Columns of an interleaved row (padded): IDF as two Int16 slots, then up to 8 weights. */
+const ROW_COLUMNS = 8;
+const ROW_SHORTS = 2 + ROW_COLUMNS;
+
+/** Weight columns of a model: its heads, plus one for spans. */
+export function columnsOf(meta: Pick<ModelMeta, 'heads' | 'span'>): number {
+  return meta.heads.length + (meta.span ? 1 : 0);
+}
 
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Int16 weights with one scale per head (max |w| ↦ 32767). */
-export function quantize(weights: Float32Array, heads: number): { q: Int16Array; scales: number[] } {
-  const scales = Array.from({ length: heads }, (_, h) => {
+/** Int16 weights with one scale per column (max |w| ↦ 32767). */
+export function quantize(weights: Float32Array, columns: number): { q: Int16Array; scales: number[] } {
+  const scales = Array.from({ length: columns }, (_, h) => {
     let max = 0;
-    for (let i = h; i < weights.length; i += heads) max = Math.max(max, Math.abs(weights[i]));
+    for (let i = h; i < weights.length; i += columns) max = Math.max(max, Math.abs(weights[i]));
     return max > 0 ? max / 32767 : 1;
   });
   const q = new Int16Array(weights.length);
-  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i] / scales[i % heads]);
+  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i] / scales[i % columns]);
   return { q, scales };
 }
 
 export function saveModel(file: string, { meta, idf, weights }: ModelParams): void {
-  const { q, scales } = quantize(weights, meta.heads.length);
+  const { q, scales } = quantize(weights, columnsOf(meta));
   const json = Buffer.from(JSON.stringify({ ...meta, weightScale: scales }), 'utf8');
   const pad = (4 - ((8 + json.length) % 4)) % 4;
   const header = Buffer.alloc(8);
   header.write(MAGIC, 0, 'latin1');
   header.writeUInt32LE(json.length + pad, 4);
-  writeFileSync(file, Buffer.concat([header, json, Buffer.alloc(pad, 0x20), Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength), Buffer.from(q.buffer)]));
+  writeFileSync(file, Buffer.concat([header, json, Buffer.alloc(pad, 0x20), Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength), Buffer.from(q.buffer, q.byteOffset, q.byteLength)]));
 }
 
 /** A model file read into memory: weights stay Int16 (half the cache footprint of floats). */
@@ -82,68 +98,67 @@ export function loadModel(file: string): LoadedModel {
   if (buf.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file}: not a local-classifier model`);
   const jsonLength = buf.readUInt32LE(4);
   const meta = JSON.parse(buf.toString('utf8', 8, 8 + jsonLength)) as ModelMeta;
-  if (meta.format !== 'local-classifier/1') throw new Error(`${file}: unsupported format ${String(meta.format)}`);
+  if (meta.format !== 'local-classifier/1' && meta.format !== 'local-classifier/2') throw new Error(`${file}: unsupported format ${String(meta.format)}`);
   const size = 1 << meta.bits;
-  const H = meta.heads.length;
+  const C = columnsOf(meta);
   const body = buf.subarray(8 + jsonLength);
-  if (body.length !== size * 4 + size * H * 2) throw new Error(`${file}: truncated (${body.length} bytes of weights)`);
+  if (body.length !== size * 4 + size * C * 2) throw new Error(`${file}: truncated (${body.length} bytes of weights)`);
   const aligned = new Uint8Array(body.length);
   aligned.set(body);
-  return { meta, idf: new Float32Array(aligned.buffer, 0, size), q: new Int16Array(aligned.buffer, size * 4, size * H) };
+  return { meta, idf: new Float32Array(aligned.buffer, 0, size), q: new Int16Array(aligned.buffer, size * 4, size * C) };
 }
 
 /**
- * Rows of 16 bytes per bucket: its IDF (Float32, bytes 0–3), then its six Int16 weights (bytes 4–15).
- * Copied as 32-bit words (bit patterns, so the values are exactly those of `idf` and `q`).
+ * Rows of 20 bytes per bucket: its IDF (Float32, bytes 0–3), then up to eight Int16 weights (the
+ * heads, then the span column, zero-padded). Same values as `idf` and `q`.
  */
-function interleave(idf: Float32Array, q: Int16Array): [Float32Array, Int16Array] {
+function interleave(idf: Float32Array, q: Int16Array, columns: number): Int16Array {
   const size = idf.length;
-  const rows = new ArrayBuffer(size * 16);
-  const rows32 = new Uint32Array(rows);
-  const idf32 = new Uint32Array(idf.buffer, idf.byteOffset, size);
-  const aligned = q.byteOffset % 4 === 0 ? q : q.slice();
-  const q32 = new Uint32Array(aligned.buffer, aligned.byteOffset, (size * ROW_HEADS) / 2);
-  for (let j = 0, r = 0, w = 0; j < size; j++, r += 4, w += 3) {
-    rows32[r] = idf32[j];
-    rows32[r + 1] = q32[w];
-    rows32[r + 2] = q32[w + 1];
-    rows32[r + 3] = q32[w + 2];
+  const rows = new Int16Array(size * ROW_SHORTS);
+  const rowIdf = new Float32Array(rows.buffer);
+  for (let j = 0; j < size; j++) {
+    rowIdf[j * (ROW_SHORTS / 2)] = idf[j];
+    const base = j * ROW_SHORTS + 2;
+    for (let c = 0; c < columns; c++) rows[base + c] = q[j * columns + c];
   }
-  return [new Float32Array(rows), new Int16Array(rows)];
+  return rows;
 }
 
 /** Scores texts with a loaded model. Not re-entrant (shares buffers); cheap to create per thread. */
 export class LinearModel {
   readonly meta: ModelMeta;
   readonly idf: Float32Array;
-  /** Quantised weights, q[bucket * heads + head]; the float weight is q × meta.weightScale[head]. */
-  readonly q: Int16Array;
   readonly heads: number;
+  /** Weight columns: heads, then the span column when the model has one. */
+  readonly columns: number;
   private readonly vectorizer: Vectorizer;
-  private readonly sums: Float64Array;
   /**
-   * For six heads, each bucket's IDF (Float32) and weights (6 × Int16) interleaved in one 16-byte row,
-   * so a feature costs one cache miss instead of two (the weight table does not fit in cache).
-   * Same values as `idf` and `q`; 16 bytes × 2^bits of extra memory.
+   * Each bucket's IDF (as Float32 in the first two slots) and weights interleaved in one 20-byte
+   * row, so a feature costs one cache miss instead of two (the weight table does not fit in cache).
    */
-  private readonly rowIdf?: Float32Array;
-  private readonly rowQ?: Int16Array;
+  private readonly rows: Int16Array;
+  private readonly rowIdf: Float32Array;
+  private readonly sums: Float64Array;
 
   /** From a loaded file, or from float parameters (quantised here exactly as when saved). */
   constructor(model: LoadedModel | ModelParams) {
     this.heads = model.meta.heads.length;
+    this.columns = columnsOf(model.meta);
+    if (this.columns > ROW_COLUMNS) throw new Error(`a model has at most ${ROW_COLUMNS} weight columns`);
+    let q: Int16Array;
     if ('q' in model) {
       this.meta = model.meta;
-      this.q = model.q;
+      q = model.q;
     } else {
-      const { q, scales } = quantize(model.weights, this.heads);
-      this.meta = { ...model.meta, weightScale: scales };
-      this.q = q;
+      const quantized = quantize(model.weights, this.columns);
+      this.meta = { ...model.meta, weightScale: quantized.scales };
+      q = quantized.q;
     }
     this.idf = model.idf;
     this.vectorizer = new Vectorizer(this.meta.bits, this.features);
-    this.sums = new Float64Array(this.heads);
-    if (this.heads === ROW_HEADS) [this.rowIdf, this.rowQ] = interleave(this.idf, this.q);
+    this.rows = interleave(this.idf, q, this.columns);
+    this.rowIdf = new Float32Array(this.rows.buffer);
+    this.sums = new Float64Array(ROW_COLUMNS);
   }
 
   /** The feature options the model was trained with. */
@@ -151,14 +166,14 @@ export class LinearModel {
     return this.meta.features ?? DEFAULT_FEATURES;
   }
 
-  /** The float weight of `bucket` for head `h`. */
-  weight(bucket: number, h: number): number {
-    return (this.rowQ ? this.rowQ[bucket * 8 + 2 + h] : this.q[bucket * this.heads + h]) * this.meta.weightScale[h];
+  /** The float weight of `bucket` for column `c` (a head, or `heads` for the span column). */
+  weight(bucket: number, c: number): number {
+    return this.rows[bucket * ROW_SHORTS + 2 + c] * this.meta.weightScale[c];
   }
 
-  /** The IDF of `bucket` (read from the interleaved rows when there are some: in cache after `logits`). */
+  /** The IDF of `bucket`. */
   idfOf(bucket: number): number {
-    return this.rowIdf ? this.rowIdf[bucket * 4] : this.idf[bucket];
+    return this.rowIdf[bucket * (ROW_SHORTS / 2)];
   }
 
   /** Per-group factors that turn a feature's sign × IDF into its value (L2 norm and group scale). */
@@ -180,63 +195,60 @@ export class LinearModel {
    */
   logits(text: string, out: Float64Array, occurrences = false): SparseFeatures {
     const f = this.vectorizer.vectorize(text, occurrences);
-    if (this.rowIdf && this.rowQ) {
-      this.logitsRows(f, this.rowIdf, this.rowQ, out);
-      return f;
-    }
-    const H = this.heads;
-    const [g0, g1] = this.groupFactors(f);
-    const sums = this.sums.fill(0);
-    const q = this.q;
-    for (let k = 0; k < f.count; k++) {
-      const j = f.buckets[k];
-      const v = f.signs[k] * this.idf[j] * (f.groups[k] === 0 ? g0 : g1);
-      const base = j * H;
-      for (let h = 0; h < H; h++) sums[h] += q[base + h] * v;
-    }
-    for (let h = 0; h < H; h++) out[h] = this.meta.bias[h] + sums[h] * this.meta.weightScale[h];
+    this.logitsOf(f, out);
     return f;
   }
 
-  /** `logits` for six heads over the interleaved rows: the same operations in the same order. */
-  private logitsRows(f: SparseFeatures, rowIdf: Float32Array, rowQ: Int16Array, out: Float64Array): void {
+  /** Head outputs for already vectorised features. */
+  logitsOf(f: SparseFeatures, out: Float64Array): void {
     const { count, buckets, signs, groups } = f;
-    // First pass (groupFactors inlined): touches every feature's row with independent loads, so the
-    // cache misses overlap; the second pass then reads the weights from cache.
+    const rows = this.rows;
+    const rowIdf = this.rowIdf;
+    const half = ROW_SHORTS / 2;
+    // One pass: per group, the squared IDF norm and the heads' sums of sign × IDF × weight; the
+    // group's L2 factor multiplies its sums at the end (the same value as normalising each feature).
     let n0 = 0;
     let n1 = 0;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
+    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
     for (let k = 0; k < count; k++) {
-      const v = rowIdf[buckets[k] * 4];
-      if (groups[k] === 0) n0 += v * v;
-      else n1 += v * v;
+      const j = buckets[k];
+      const idf = rowIdf[j * half];
+      const v = signs[k] * idf;
+      const base = j * ROW_SHORTS + 2;
+      if (groups[k] === 0) {
+        n0 += idf * idf;
+        a0 += rows[base] * v;
+        a1 += rows[base + 1] * v;
+        a2 += rows[base + 2] * v;
+        a3 += rows[base + 3] * v;
+        a4 += rows[base + 4] * v;
+        a5 += rows[base + 5] * v;
+        a6 += rows[base + 6] * v;
+      } else {
+        n1 += idf * idf;
+        b0 += rows[base] * v;
+        b1 += rows[base + 1] * v;
+        b2 += rows[base + 2] * v;
+        b3 += rows[base + 3] * v;
+        b4 += rows[base + 4] * v;
+        b5 += rows[base + 5] * v;
+        b6 += rows[base + 6] * v;
+      }
     }
     const [s0, s1] = this.meta.groupScale;
     const g0 = n0 > 0 ? s0 / Math.sqrt(n0) : 0;
     const g1 = n1 > 0 ? s1 / Math.sqrt(n1) : 0;
-    let z0 = 0;
-    let z1 = 0;
-    let z2 = 0;
-    let z3 = 0;
-    let z4 = 0;
-    let z5 = 0;
-    for (let k = 0; k < count; k++) {
-      const j = buckets[k];
-      const v = signs[k] * rowIdf[j * 4] * (groups[k] === 0 ? g0 : g1);
-      const base = j * 8 + 2;
-      z0 += rowQ[base] * v;
-      z1 += rowQ[base + 1] * v;
-      z2 += rowQ[base + 2] * v;
-      z3 += rowQ[base + 3] * v;
-      z4 += rowQ[base + 4] * v;
-      z5 += rowQ[base + 5] * v;
-    }
+    const sums = this.sums;
+    sums[0] = a0 * g0 + b0 * g1;
+    sums[1] = a1 * g0 + b1 * g1;
+    sums[2] = a2 * g0 + b2 * g1;
+    sums[3] = a3 * g0 + b3 * g1;
+    sums[4] = a4 * g0 + b4 * g1;
+    sums[5] = a5 * g0 + b5 * g1;
+    sums[6] = a6 * g0 + b6 * g1;
     const { bias, weightScale } = this.meta;
-    out[0] = bias[0] + z0 * weightScale[0];
-    out[1] = bias[1] + z1 * weightScale[1];
-    out[2] = bias[2] + z2 * weightScale[2];
-    out[3] = bias[3] + z3 * weightScale[3];
-    out[4] = bias[4] + z4 * weightScale[4];
-    out[5] = bias[5] + z5 * weightScale[5];
+    for (let h = 0; h < this.heads; h++) out[h] = bias[h] + sums[h] * weightScale[h];
   }
 
   /** Calibrated probability of head `h` for raw output `z`. */

@@ -8,7 +8,7 @@ import { loadLocalClassifier } from '../classifier/local-classifier';
 import { compilePolicy } from '../moderation/compile-policy';
 import { moderate, type PipelineDeps } from '../moderation/pipeline';
 import { textFingerprint } from '../moderation/record';
-import type { ModerationContext } from '../moderation/types';
+import { CATEGORIES, type ModerationContext } from '../moderation/types';
 import type { SiteAdapter } from '../site-learning/types';
 
 const InputSchema = z.object({
@@ -19,7 +19,6 @@ const InputSchema = z.object({
   thread: z.array(z.string()).optional(),
 });
 
-const SCORE_KEYS = ['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** Remembers texts seen earlier in the stream (bounded), standing in for the site's repeat counter (same fingerprint). */
@@ -76,7 +75,7 @@ export async function classifyLine(line: string, deps: PipelineDeps, repeats: Re
   };
   try {
     const verdict = await moderate({ id: input.id, articleId: 'cli', author: { id: 'cli' }, body: input.body }, context, deps);
-    const scores = Object.fromEntries(SCORE_KEYS.map((k) => [k, round(verdict.scores[k] ?? 0)]));
+    const scores = Object.fromEntries(CATEGORIES.map((k) => [k, round(verdict.scores[k] ?? 0)]));
     const reasons = verdict.reasons.map((r) => ({ code: r.code, score: round(r.score), spans: r.spans, message: r.message }));
     const adapter = verdict.adapter ? { adapter: { version: verdict.adapter.version, score: round(verdict.adapter.score) } } : {};
     return { id: input.id, scores, action: verdict.action, reasons, ...adapter };

@@ -4,7 +4,7 @@
  */
 
 /** Score categories, each a probability-like value in [0, 1]. */
-export const CATEGORIES = ['toxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
+export const CATEGORIES = ['toxicity', 'severeToxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export type Scores = Partial<Record<Category, number>>;
 

@@ -45,7 +45,7 @@ describe('training label mapping', () => {
   });
 
   it('masks or sets only the toxicity label of the rows a switch names, without changing the input', () => {
-    const out = relabel(rows, { davidsonOffensiveToxic: false, olidUntargetedToxic: false, insultsNegativeNotToxic: true });
+    const out = relabel(rows, { davidsonOffensiveToxic: false, olidUntargetedToxic: false, insultsNegativeNotToxic: true, toxicSpansToxicity: true });
     expect(out.map((r) => r.y[0])).toEqual([NaN, 1, NaN, 0]);
     expect(out[0].y.slice(1)).toEqual(rows[0].y.slice(1));
     expect(rows[0].y[0]).toBe(1);

@@ -9,7 +9,7 @@ describe('shipped local model', () => {
     expect(existsSync(DEFAULT_MODEL_PATH)).toBe(true);
     expect(statSync(DEFAULT_MODEL_PATH).size).toBeLessThan(30 * 1024 * 1024);
     expect(classifier.name).toBe('local');
-    expect(classifier.version).toMatch(/^local-1-[0-9a-f]+$/);
+    expect(classifier.version).toMatch(/^local-2-[0-9a-f]+$/);
   });
 
   it('scores a known insult above a benign comment on every abuse label', () => {

@@ -27,6 +27,29 @@ function ngrams(text: string): { words: string[]; chars: string[] } {
   return { words, chars };
 }
 
+/**
+ * Every text's n-grams as ids of one growing dictionary, kept per text so repeated fits (LOSO
+ * folds) extract each text's n-grams once. Ids are only a cache key: each fit builds its own
+ * vocabulary (min_df 2 on its training rows).
+ */
+const dictionary = new Map<string, number>();
+const gramCache = new Map<string, { words: Int32Array; chars: Int32Array }>();
+
+function gramIds(text: string): { words: Int32Array; chars: Int32Array } {
+  let hit = gramCache.get(text);
+  if (!hit) {
+    const { words, chars } = ngrams(text);
+    const id = (g: string): number => {
+      let j = dictionary.get(g);
+      if (j === undefined) dictionary.set(g, (j = dictionary.size));
+      return j;
+    };
+    hit = { words: Int32Array.from(words, (w) => id('w' + w)), chars: Int32Array.from(chars, (c) => id('c' + c)) };
+    gramCache.set(text, hit);
+  }
+  return hit;
+}
+
 export interface BaselineOptions {
   epochs: number;
   learningRate: number;
@@ -35,7 +58,9 @@ export interface BaselineOptions {
 }
 
 export class TfidfBaseline {
-  private vocab = new Map<string, number>();
+  /** Dictionary id → column of this fit's vocabulary (-1: not in it). */
+  private column = new Int32Array(0);
+  private size = 0;
   private idf: Float32Array = new Float32Array(0);
   private model: SgdModel | undefined;
   private calibration = HEADS.map(() => ({ a: 1, b: 0 }));
@@ -43,14 +68,14 @@ export class TfidfBaseline {
 
   /** Sparse TF-IDF vector of one text (indices into the vocabulary, values). */
   private vector(text: string): { idx: number[]; val: number[] } {
-    const { words, chars } = ngrams(text);
+    const { words, chars } = gramIds(text);
     const idx: number[] = [];
     const val: number[] = [];
-    for (const [block, grams] of [['w', words], ['c', chars]] as const) {
+    for (const grams of [words, chars]) {
       const tf = new Map<number, number>();
       for (const g of grams) {
-        const j = this.vocab.get(block + g);
-        if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+        const j = g < this.column.length ? this.column[g] : -1;
+        if (j >= 0) tf.set(j, (tf.get(j) ?? 0) + 1);
       }
       let norm = 0;
       const start = val.length;
@@ -67,17 +92,26 @@ export class TfidfBaseline {
   }
 
   fit(train: LabelledRow[], calibration: LabelledRow[], o: BaselineOptions): void {
-    const df = new Map<string, number>();
-    for (const r of train) {
-      const { words, chars } = ngrams(r.text);
-      for (const g of new Set(words.map((w) => 'w' + w).concat(chars.map((c) => 'c' + c)))) df.set(g, (df.get(g) ?? 0) + 1);
-    }
+    const grams = train.map((r) => gramIds(r.text));
+    const df = new Int32Array(dictionary.size);
+    const seen = new Int32Array(dictionary.size).fill(-1);
+    grams.forEach(({ words, chars }, i) => {
+      for (const block of [words, chars]) {
+        for (const g of block) {
+          if (seen[g] === i) continue;
+          seen[g] = i;
+          df[g]++;
+        }
+      }
+    });
+    this.column = new Int32Array(dictionary.size).fill(-1);
     const idf: number[] = [];
-    for (const [g, d] of df) {
-      if (d < 2) continue;
-      this.vocab.set(g, idf.length);
-      idf.push(Math.log((1 + train.length) / (1 + d)) + 1);
+    for (let g = 0; g < df.length; g++) {
+      if (df[g] < 2) continue;
+      this.column[g] = idf.length;
+      idf.push(Math.log((1 + train.length) / (1 + df[g])) + 1);
     }
+    this.size = idf.length;
     this.idf = Float32Array.from(idf);
     const rowPtr = new Int32Array(train.length + 1);
     const allIdx: number[] = [];
@@ -128,6 +162,6 @@ export class TfidfBaseline {
   }
 
   get vocabularySize(): number {
-    return this.vocab.size;
+    return this.size;
   }
 }

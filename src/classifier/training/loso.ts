@@ -11,7 +11,7 @@ import { rocAuc } from './metrics';
 import { splitRows } from './split';
 import { trainModel, type TrainOptions } from './train-model';
 
-const LOSO_HEADS = ['toxicity', 'insult', 'harassment', 'profanity', 'identityAttack'] as const;
+const LOSO_HEADS = ['toxicity', 'insult', 'harassment', 'profanity', 'identityAttack', 'threat'] as const;
 const MIN_POSITIVES = 10;
 
 export interface LosoResult {
@@ -25,14 +25,14 @@ export interface LosoResult {
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Runs the four folds one after another (each a full training run: about 20 s on one core, 45 s with the baseline). */
-export function leaveOneSourceOut(rows: LabelledRow[], options: TrainOptions, withBaseline: boolean, log: (m: string) => void = () => {}): LosoResult[] {
+/** Runs the folds (one per source, or those in `only`) one after another, each a full training run of the model and the baseline. */
+export function leaveOneSourceOut(rows: LabelledRow[], options: TrainOptions, withBaseline: boolean, log: (m: string) => void = () => {}, only: readonly SourceName[] = SOURCES): LosoResult[] {
   const results: LosoResult[] = [];
-  for (const held of SOURCES) {
+  for (const held of only) {
     const t0 = Date.now();
     const others = rows.filter((r) => r.source !== held);
     const test = rows.filter((r) => r.source === held);
-    const model = new LinearModel(trainModel(others, `loso-${held}`, options).params);
+    const model = new LinearModel(trainModel(others, `loso-${held}`, { ...options, spans: null }).params);
     const out = new Float64Array(HEADS.length);
     const ms = test.map((r) => {
       model.logits(r.text, out);
@@ -67,7 +67,8 @@ export function leaveOneSourceOut(rows: LabelledRow[], options: TrainOptions, wi
       baseline: bs ? mean(labels.map((l) => l.baseline!)) : undefined,
       seconds: (Date.now() - t0) / 1000,
     };
-    log(`LOSO ${held}: model ${result.model.toFixed(3)}${bs ? `, baseline ${result.baseline!.toFixed(3)}` : ''} (${result.seconds.toFixed(0)} s)`);
+    const detail = labels.map((l) => `${l.head} ${l.model.toFixed(3)}${bs ? `/${l.baseline!.toFixed(3)}` : ''}`).join(', ');
+    log(`LOSO ${held}: model ${result.model.toFixed(3)}${bs ? `, baseline ${result.baseline!.toFixed(3)}` : ''} (${result.seconds.toFixed(0)} s; ${detail})`);
     results.push(result);
   }
   return results;

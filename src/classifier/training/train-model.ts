@@ -4,6 +4,7 @@
  * calibration part. The test part is left for `npm run eval`.
  */
 import { HEADS, LinearModel, type ModelMeta, type ModelParams } from '../model';
+import { DEFAULT_SPAN_OPTIONS, bestSpanThreshold, trainSpanColumn, type SpanTrainOptions } from './spans';
 import { Vectorizer } from '../vectorize';
 import { bestF1Threshold, fitPlatt } from './calibrate';
 import { DEFAULT_FEATURES, type FeatureOptions } from '../features';
@@ -35,16 +36,23 @@ export interface TrainOptions {
   nbWeight: number;
   groupScale: [number, number];
   split: Omit<SplitOptions, 'seed'>;
+  /** The span column's training (Toxic Spans rows in the training part); null: no span column. */
+  spans: SpanTrainOptions | null;
+  /**
+   * Sources whose calibration rows choose the thresholds (best F1). Tweets and Toxic Spans (all
+   * toxic) are left out by default: the thresholds should suit comments under articles.
+   */
+  thresholdSources: SourceName[];
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20260101,
   bits: 19,
-  epochs: 12,
+  epochs: 5,
   learningRate: 0.1,
   l2Task: 5e-4,
   l2Shared: 1e-5,
-  shared: true,
+  shared: false,
   balance: 0.5,
   sourceBoost: {},
   labels: DEFAULT_LABEL_MAPPING,
@@ -52,13 +60,16 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   nbWeight: 0,
   groupScale: [Math.SQRT1_2, Math.SQRT1_2],
   split: { calibration: 0.1, test: 0.2 },
+  spans: DEFAULT_SPAN_OPTIONS,
+  thresholdSources: ['jigsaw2018', 'insults2012', 'reddit2021', 'wikicontext2020', 'wikitoxicity'],
 };
 
 /** Per-source row weights so that no source dominates (davidson is 8× jigsaw). */
 export function sourceWeights(rows: LabelledRow[], balance: number, boost: Partial<Record<SourceName, number>> = {}): Record<SourceName, number> {
   const counts = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<SourceName, number>;
   for (const r of rows) counts[r.source]++;
-  const mean = rows.length / SOURCES.length;
+  const present = SOURCES.filter((s) => counts[s] > 0).length;
+  const mean = rows.length / Math.max(1, present);
   const raw = SOURCES.map((s) => (counts[s] ? (mean / counts[s]) ** balance * (boost[s] ?? 1) : 0));
   const avg = SOURCES.reduce((sum, s, i) => sum + raw[i] * counts[s], 0) / rows.length;
   return Object.fromEntries(SOURCES.map((s, i) => [s, raw[i] / avg])) as Record<SourceName, number>;
@@ -72,33 +83,37 @@ interface Encoded {
   groups: Uint8Array;
 }
 
-function encode(texts: string[], bits: number, features: FeatureOptions): Encoded {
+/** One text's distinct features, kept per row object so repeated trainings (LOSO folds) hash each text once. */
+interface RowFeatures {
+  buckets: Int32Array;
+  signs: Int8Array;
+  groups: Uint8Array;
+}
+const featureCache = new WeakMap<LabelledRow, { key: string; f: RowFeatures }>();
+
+function encode(rows: LabelledRow[], bits: number, features: FeatureOptions): Encoded {
   const v = new Vectorizer(bits, features);
-  const rowPtr = new Int32Array(texts.length + 1);
-  let cap = texts.length * 256;
-  let buckets = new Int32Array(cap);
-  let signs = new Int8Array(cap);
-  let groups = new Uint8Array(cap);
-  let n = 0;
-  texts.forEach((t, i) => {
-    const f = v.vectorize(t);
-    if (n + f.count > cap) {
-      cap = Math.max(cap * 2, n + f.count);
-      const b = new Int32Array(cap);
-      b.set(buckets);
-      const s = new Int8Array(cap);
-      s.set(signs);
-      const g = new Uint8Array(cap);
-      g.set(groups);
-      [buckets, signs, groups] = [b, s, g];
-    }
-    buckets.set(f.buckets.subarray(0, f.count), n);
-    signs.set(f.signs.subarray(0, f.count), n);
-    groups.set(f.groups.subarray(0, f.count), n);
-    n += f.count;
-    rowPtr[i + 1] = n;
+  const key = `${bits}|${JSON.stringify(features)}`;
+  const per = rows.map((r) => {
+    const hit = featureCache.get(r);
+    if (hit && hit.key === key) return hit.f;
+    const x = v.vectorize(r.text);
+    const f = { buckets: x.buckets.slice(0, x.count), signs: x.signs.slice(0, x.count), groups: x.groups.slice(0, x.count) };
+    featureCache.set(r, { key, f });
+    return f;
   });
-  return { rowPtr, buckets: buckets.subarray(0, n), signs: signs.subarray(0, n), groups: groups.subarray(0, n) };
+  const rowPtr = new Int32Array(rows.length + 1);
+  per.forEach((f, i) => (rowPtr[i + 1] = rowPtr[i] + f.buckets.length));
+  const n = rowPtr[rows.length];
+  const buckets = new Int32Array(n);
+  const signs = new Int8Array(n);
+  const groups = new Uint8Array(n);
+  per.forEach((f, i) => {
+    buckets.set(f.buckets, rowPtr[i]);
+    signs.set(f.signs, rowPtr[i]);
+    groups.set(f.groups, rowPtr[i]);
+  });
+  return { rowPtr, buckets, signs, groups };
 }
 
 function toRows(e: Encoded, idf: Float32Array, [s0, s1]: [number, number]): SparseRows {
@@ -156,6 +171,8 @@ export interface TrainResult {
   params: ModelParams;
   split: ReturnType<typeof splitRows>;
   weights: Record<SourceName, number>;
+  /** Span column: words trained on, marked words, F1 on the calibration comments. */
+  spanReport?: Record<string, number>;
 }
 
 /**
@@ -170,7 +187,7 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
   log(`split: train ${train.length}, calibration ${split.calibration.length}, test ${split.test.length}`);
 
   const t0 = Date.now();
-  const enc = encode(train.map((r) => r.text), o.bits, o.features);
+  const enc = encode(train, o.bits, o.features);
   const dims = 1 << o.bits;
   const df = new Float64Array(dims);
   for (let k = 0; k < enc.buckets.length; k++) df[enc.buckets[k]]++;
@@ -190,12 +207,31 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
   log(`sgd: ${o.epochs} epochs (${Date.now() - t1} ms)`);
   if (o.nbWeight > 0) addNaiveBayes(enc, y, rw, dims, H, o.nbWeight, sgd.weights);
 
+  let weights2 = sgd.weights;
+  let span: ModelMeta['span'];
+  const spanRows = train.filter((r) => r.spans);
+  let spanReport: Record<string, number> | undefined;
+  if (o.spans && spanRows.length) {
+    const t2 = Date.now();
+    const civil = train.filter((r) => !r.spans && r.y.every((v) => v === 0));
+    const s = trainSpanColumn(spanRows, civil, o.bits, o.features, { ...o.spans, seed: o.seed });
+    weights2 = new Float32Array(dims * (H + 1));
+    for (let j = 0; j < dims; j++) {
+      for (let h = 0; h < H; h++) weights2[j * (H + 1) + h] = sgd.weights[j * H + h];
+      weights2[j * (H + 1) + H] = s.weights[j];
+    }
+    span = { bias: s.bias, threshold: 0.5 };
+    spanReport = { words: s.words, positiveWords: s.positives };
+    log(`spans: ${s.words} words (${s.positives} marked) from ${spanRows.length} comments (${Date.now() - t2} ms)`);
+  }
+
   const meta: ModelMeta = {
-    format: 'local-classifier/1',
+    format: 'local-classifier/2',
     version,
     bits: o.bits,
     features: o.features,
     heads: [...HEADS],
+    span,
     groupScale: o.groupScale,
     bias: Array.from(sgd.bias),
     calibration: HEADS.map(() => ({ a: 1, b: 0 })),
@@ -203,7 +239,7 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
     weightScale: HEADS.map(() => 1),
     training: {},
   };
-  const params: ModelParams = { meta, idf, weights: sgd.weights };
+  const params: ModelParams = { meta, idf, weights: weights2 };
   const model = new LinearModel(params);
   const out = new Float64Array(H);
   const cal = relabel(split.calibration, o.labels);
@@ -211,16 +247,32 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
     model.logits(r.text, out);
     return Array.from(out);
   });
+  const forThreshold = new Set(o.thresholdSources);
   HEADS.forEach((_, h) => {
     const keep = cal.map((r, i) => i).filter((i) => !Number.isNaN(cal[i].y[h]));
     const zs = keep.map((i) => z[i][h]);
     const ys = keep.map((i) => cal[i].y[h]);
     const ws = keep.map((i) => weights[cal[i].source]);
     meta.calibration[h] = fitPlatt(zs, ys, ws);
-    const ps = zs.map((v) => model.calibrate(h, v));
-    // Too few positives to choose a threshold from (threat): keep the plain 0.5 of a calibrated score.
-    const positives = ys.filter((v) => v === 1).length;
-    meta.thresholds[h] = positives >= MIN_POSITIVES_FOR_THRESHOLD ? bestF1Threshold(ps, ys, ws) : 0.5;
+    model.meta.calibration[h] = meta.calibration[h];
+    let pick = keep.filter((i) => forThreshold.has(cal[i].source));
+    let py = pick.map((i) => cal[i].y[h]);
+    // Too few positives there (threat, severe toxicity): every calibration row; fewer still: a plain 0.5.
+    if (py.filter((v) => v === 1).length < MIN_POSITIVES_FOR_THRESHOLD) {
+      pick = keep;
+      py = ys;
+    }
+    const positives = py.filter((v) => v === 1).length;
+    const ps = pick.map((i) => model.calibrate(h, z[i][h]));
+    meta.thresholds[h] = positives >= MIN_POSITIVES_FOR_THRESHOLD ? bestF1Threshold(ps, py) : 0.5;
   });
-  return { params, split, weights };
+  if (span) {
+    const calSpans = split.calibration.filter((r) => r.spans);
+    const best = bestSpanThreshold(model, calSpans);
+    span.threshold = best.threshold;
+    model.meta.span!.threshold = best.threshold;
+    spanReport = { ...spanReport, calibrationF1: best.f1 };
+    log(`span threshold ${best.threshold}: F1 ${best.f1.toFixed(3)} on ${calSpans.length} calibration comments`);
+  }
+  return { params, split, weights, spanReport };
 }

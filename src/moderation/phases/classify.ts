@@ -9,6 +9,7 @@ import type { Finding, Phase } from './phase';
 /** Categories taken from the classifier as they are; harassment is refined by the targeting phase. */
 const OWN: Array<[Category, Finding['code'], string]> = [
   ['toxicity', 'TOXICITY', 'Toxic language'],
+  ['severeToxicity', 'TOXICITY', 'Severely toxic language'],
   ['insult', 'INSULT', 'Insult'],
   ['threat', 'THREAT', 'Threat'],
   ['identityAttack', 'IDENTITY_ATTACK', 'Attack on an identity group'],
