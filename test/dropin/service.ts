@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import Redis from 'ioredis';
 import { loadConfig, sha256Hex, type Config } from '../../config';
@@ -13,6 +13,8 @@ import { moderatorExtensions, type ModeratorExtensions } from '../../src/api/mod
 import { Runtime } from '../../src/container';
 import { deleteKeysByPrefix } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
+import { freePort } from '../support/free-port';
+export { freePort };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Moderator token with access to both sites. */
@@ -88,12 +90,3 @@ export async function startDropinService(name: string, opts: { workers?: boolean
   };
 }
 
-/** A loopback port nothing listens on right now (for child processes that need a fixed port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

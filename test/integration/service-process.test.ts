@@ -5,25 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CmsClient } from '../../src/client/cms-client';
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/client/callback-receiver';
 import { loadSeedFixtures } from '../fixtures/seeds';
 import { deleteKeys, REDIS_URL, uniquePrefix, waitFor } from './harness';
+import { freePort } from '../support/free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECRET = 'process-test-secret';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let child: ChildProcess;
 let receiver: CallbackReceiver;
