@@ -20,7 +20,7 @@ const prefix = uniquePrefix('fresh');
 beforeAll(async () => {
   const port = await freePort();
   // What `npm start` runs, with no CONFIG_FILE: the demo site, its demo key and Coral secret.
-  child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_PREFIX: prefix, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', CALLBACK_ATTEMPTS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const configFile = path.join(dir, 'sites.json');
   writeFileSync(configFile, JSON.stringify({ sites: [{ id: 'demo', webhookSecrets: [SECRET], callbackUrl: receiver.url }] }));
   const port = await freePort();
-  child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, CONFIG_FILE: configFile, PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_PREFIX: prefix, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +90,7 @@ it('stops cleanly on SIGTERM', async () => {
 }, 40_000);
 
 it('stops with a message naming REDIS_URL when no Redis answers', async () => {
-  const run = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+  const run = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, REDIS_URL: 'redis://127.0.0.1:1', REDIS_START_LOCAL: 'false', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ export async function startApiProcess(opts: StartApiOptions): Promise<ApiProcess
   writeFileSync(configFile, JSON.stringify({ sites: [{ id: 'demo', webhookSecrets: [opts.secret] }] }));
   const port = await freePort();
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts', '--role', 'api'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'api'], {
     cwd: root,
     env: { PATH: process.env.PATH, CONFIG_FILE: configFile, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: opts.redisUrl, REDIS_PREFIX: opts.prefix, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
