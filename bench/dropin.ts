@@ -19,12 +19,8 @@ import { deleteKeysByPrefix } from '../src/infra/redis';
 import { coralSignatureHeader } from '../src/security/coral-signature';
 import { freePort } from '../test/dropin/service';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
+import { numberArg as arg, percentile } from './support';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = path.resolve(__dirname, '..');
 const KEY = 'bench-perspective-key';

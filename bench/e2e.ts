@@ -28,6 +28,7 @@ import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { freePort } from '../test/support/free-port';
+import { numberArg as arg, percentile as pct, textArg as argText } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 const SITE = 'bench';
@@ -35,18 +36,9 @@ const SECRET = 'bench-secret-0123';
 const PREFIX = 'cm';
 const ARTICLES = 50;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-function argText(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Requests sent again after a connection reset (printed at the end: a few are keep-alive races). */
 let resets = 0;
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 

@@ -14,13 +14,9 @@ import { Runtime } from '../src/container';
 import { deleteKeysByPrefix } from '../src/infra/redis';
 import { createLogger } from '../src/logger';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
+import { numberArg as arg, percentile } from './support';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
   const total = arg('comments', 2000);

@@ -14,11 +14,8 @@ import { Runtime } from '../src/container';
 import { deleteKeysByPrefix } from '../src/infra/redis';
 import { createLogger } from '../src/logger';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
+import { numberArg as arg } from './support';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 
 /** Which part of the data a key holds, from its name. */
 function group(key: string, base: string): string {

@@ -15,12 +15,8 @@ import { createLogger } from '../src/logger';
 import { REASON_CODES } from '../src/moderation/types';
 import { reason, seedFlagged, type FlaggedSeed } from '../test/support/flagged-seeder';
 import { deleteKeysByPrefix } from '../src/infra/redis';
+import { numberArg as arg, percentile } from './support';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const TOKEN = 'bench-moderator-token';
 
 async function main() {

@@ -12,11 +12,8 @@ import Redis from 'ioredis';
 import { deleteKeysByPrefix } from '../src/infra/redis';
 import { startApiProcess } from '../test/fuzz/support/api-process';
 import { healthLatency, idleConnection, slowUpload, type SlowClient } from '../test/fuzz/support/slow-clients';
+import { textArg as arg } from './support';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const N = Number(arg('connections', '400'));
 const root = arg('root', '');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
