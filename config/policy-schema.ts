@@ -24,8 +24,8 @@ export interface Threshold {
 
 /** Built-in thresholds: approve heated argument, flag abuse, reject only what is unmistakable. */
 export const DEFAULT_THRESHOLDS: Record<Category, Threshold> = {
-  toxicity: { flag: 0.97, reject: 1.01 },
-  severeToxicity: { flag: 0.9, reject: 1.01 },
+  toxicity: { flag: 0.7, reject: 1.01 },
+  severeToxicity: { flag: 0.6, reject: 1.01 },
   insult: { flag: 0.6, reject: 0.97 },
   threat: { flag: 0.5, reject: 0.9 },
   identityAttack: { flag: 0.6, reject: 0.95 },

@@ -19,7 +19,8 @@ const InputSchema = z.object({
   thread: z.array(z.string()).optional(),
 });
 
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
+/** Six decimals: enough that ROC curves over the output are not flattened by ties near 0 and 1. */
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Remembers texts seen earlier in the stream (bounded), standing in for the site's repeat counter (same fingerprint). */
 export class RepeatCounter {

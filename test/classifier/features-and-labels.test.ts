@@ -52,6 +52,35 @@ describe('training label mapping', () => {
   });
 });
 
+describe('severe toxicity and Toxic Spans mappings (training only)', () => {
+  // HEADS order: toxicity, severeToxicity, insult, threat, identityAttack, profanity, harassment.
+  const row = (source: LabelledRow['source'], stratum: string, y: number[], spans?: [number, number][]): LabelledRow => ({ source, text: 'x', stratum, y, spans });
+  const N = NaN;
+  const rows = [
+    row('davidson2017', '0', [1, N, N, N, 1, N, N]),
+    row('davidson2017', '1', [1, N, N, N, 0, 1, N]),
+    row('davidson2017', '2', [0, 0, 0, 0, 0, 0, 0]),
+    row('olid2019', 'OFFUNTNULL', [1, N, 0, 0, 0, 1, 0]),
+    row('toxicspans2022', '1000', [1, N, 1, 0, 0, 0, N], [[0, 1]]),
+    row('toxicspans2022', '0100', [1, N, 0, 1, 0, 0, N], [[0, 1]]),
+    row('toxicspans2022', 'NaNNaNNaNNaN', [N, N, N, N, N, N, N], []),
+    row('jigsaw2018', '1010', [1, 0, 0, 1, 0, 0, N]),
+  ];
+  const mapping = { ...DEFAULT_LABEL_MAPPING, severeFromThreatsAndHate: true };
+
+  it('makes threats and hate speech severe, offensive-only and untargeted swearing not, and leaves the rest', () => {
+    expect(relabel(rows, mapping).map((r) => r.y[1])).toEqual([1, 0, 0, 0, 0, 1, NaN, 1]);
+    expect(relabel(rows, DEFAULT_LABEL_MAPPING).map((r) => r.y[1])).toEqual(rows.map((r) => r.y[1]));
+    expect(rows[0].y[1]).toBeNaN();
+  });
+
+  it('reads Toxic Spans comments nobody marked as civil only when asked', () => {
+    const out = relabel(rows, { ...DEFAULT_LABEL_MAPPING, toxicSpansUnmarkedCivil: true });
+    expect(out[6].y).toEqual([0, NaN, 0, 0, 0, 0, NaN]);
+    expect(out[4].y).toEqual(rows[4].y);
+  });
+});
+
 describe('source weights', () => {
   it('balances sources, applies a boost, and keeps the mean row weight at 1', () => {
     const rows = [...Array(90).fill('davidson2017'), ...Array(10).fill('insults2012')].map((source) => ({ source, text: 'x', stratum: '', y: [] }) as LabelledRow);

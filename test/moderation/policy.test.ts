@@ -25,6 +25,15 @@ describe('policy phase', () => {
     expect(suspect.reasons[0].message).toMatch(/Suspect word "Traitors" \(list: traitor\*\)/);
   });
 
+  it('flags an insult aimed at nobody in the conversation where the same insult at a reader is rejected', async () => {
+    const policy = policyOf({ thresholds: { insult: { flag: 0.6, reject: 0.8 } } });
+    const atReader = await moderate(comment('You idiot, read it again'), context(), { classifier, policy });
+    expect(atReader.action).toBe('reject');
+    const atArticle = await moderate(comment('What an idiot wrote this article'), context(), { classifier, policy });
+    expect(atArticle.action).toBe('flag');
+    expect(atArticle.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'INSULT', message: expect.stringMatching(/aimed at nobody in the conversation: left to a moderator/) })]));
+  });
+
   it('approves trusted authors without scoring', async () => {
     const v = await moderate(comment('You idiot', { author: { id: 'staff-1' } }), context(), { classifier, policy: policyOf({ trustedAuthors: ['staff-1'] }) });
     expect(v.action).toBe('approve');

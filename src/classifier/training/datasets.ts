@@ -25,6 +25,8 @@ export interface LabelledRow {
   spans?: [number, number][];
   /** The comment this one replied to (wikicontext in-context rows), when known. */
   parent?: string;
+  /** Share of raters who called it toxic (wikicontext), when the source gives one. */
+  toxicShare?: number;
 }
 
 const N = NaN;
@@ -193,7 +195,7 @@ function wikicontext(dir: string): LabelledRow[] {
   for (const [file, part] of [['wikicontext2020_in_context.csv', 'in'], ['wikicontext2020_out_of_context.csv', 'out']] as const) {
     for (const r of readCsvObjects(path.join(dir, file))) {
       const tox = Number(r.label) >= 0.5 ? 1 : 0;
-      rows.push({ source: 'wikicontext2020', text: r.text, y: tox ? labels({ toxicity: 1 }) : ALL_ZERO.slice(), stratum: `${part}${tox}`, parent: r.parent || undefined });
+      rows.push({ source: 'wikicontext2020', text: r.text, y: tox ? labels({ toxicity: 1 }) : ALL_ZERO.slice(), stratum: `${part}${tox}`, parent: r.parent || undefined, toxicShare: Number(r.label) });
     }
   }
   return rows;
@@ -243,6 +245,17 @@ export interface LabelMapping {
   insultsNegativeNotToxic: boolean;
   /** Toxic Spans' comments train the toxicity head (all positives: risks "news register" = toxic). */
   toxicSpansToxicity: boolean;
+  /**
+   * Toxic Spans comments in which most raters marked nothing (Civil Comments' crowd called them
+   * toxic, the span raters did not) are toxicity 0: the only news-register negatives in the data.
+   */
+  toxicSpansUnmarkedCivil?: boolean;
+  /**
+   * Severe toxicity beyond Jigsaw's few severe_toxic rows: threats (Jigsaw, Toxic Spans) and
+   * Davidson's hate speech are severe; offensive-only tweets, untargeted OLID swearing and Toxic
+   * Spans' comments that are profane or insulting without a threat or identity attack are not.
+   */
+  severeFromThreatsAndHate?: boolean;
 }
 
 export const DEFAULT_LABEL_MAPPING: LabelMapping = { davidsonOffensiveToxic: true, olidUntargetedToxic: true, insultsNegativeNotToxic: false, toxicSpansToxicity: true };
@@ -251,14 +264,34 @@ export const DEFAULT_LABEL_MAPPING: LabelMapping = { davidsonOffensiveToxic: tru
 export function relabel(rows: LabelledRow[], m: LabelMapping): LabelledRow[] {
   const tox = H.toxicity;
   return rows.map((r) => {
+    if (m.severeFromThreatsAndHate) r = severeRelabel(r);
     let value: number | undefined;
     if (r.source === 'davidson2017' && r.stratum === '1' && !m.davidsonOffensiveToxic) value = N;
     else if (r.source === 'olid2019' && r.stratum.startsWith('OFFUNT') && !m.olidUntargetedToxic) value = N;
     else if (r.source === 'insults2012' && r.stratum === '0' && m.insultsNegativeNotToxic) value = 0;
     else if (r.source === 'toxicspans2022' && !m.toxicSpansToxicity) value = N;
+    else if (r.source === 'toxicspans2022' && m.toxicSpansUnmarkedCivil && Number.isNaN(r.y[tox]) && !r.spans?.length) {
+      // Nothing marked by most raters: not toxic, and none of the typed labels either.
+      const y = r.y.map((v, h) => (h === tox || (TYPED_HEADS.includes(HEADS[h]) && Number.isNaN(v)) ? 0 : v));
+      return { ...r, y };
+    }
     if (value === undefined) return r;
     const y = r.y.slice();
     y[tox] = value;
     return { ...r, y };
   });
+}
+
+/** The row with severe toxicity read as `severeFromThreatsAndHate` says (the same row when nothing changes). */
+function severeRelabel(r: LabelledRow): LabelledRow {
+  const y = r.y;
+  let severe: number | undefined;
+  if (y[H.threat] === 1) severe = 1;
+  else if (r.source === 'davidson2017') severe = r.stratum === '0' ? 1 : 0;
+  else if (r.source === 'olid2019' && r.stratum.startsWith('OFFUNT')) severe = 0;
+  else if (r.source === 'toxicspans2022' && y[H.toxicity] === 1 && y[H.threat] === 0 && y[H.identityAttack] === 0) severe = 0;
+  if (severe === undefined || y[H.severeToxicity] === severe) return r;
+  const copy = y.slice();
+  copy[H.severeToxicity] = severe;
+  return { ...r, y: copy };
 }

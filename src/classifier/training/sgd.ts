@@ -1,7 +1,8 @@
 /**
- * Multi-task logistic regression trained by AdaGrad SGD over sparse rows. Each head's weight vector
- * is a shared part plus its own part (w_h = u + v_h, both L2-regularised), so labels with few
- * examples (threat) borrow the direction learnt from all labels. The loss of a head is masked out
+ * Multi-task logistic regression trained by AdaGrad SGD over sparse rows. A tied head's weight
+ * vector is a shared part plus its own part (w_h = u + v_h, both L2-regularised), so tied labels
+ * learn one common direction (toxicity and harassment: abuse in general) and their own differences;
+ * an untied head has its own vector only. The loss of a head is masked out
  * for rows whose source does not label it (NaN target).
  */
 import { shuffle, rng } from './split';
@@ -20,9 +21,10 @@ export interface SgdOptions {
   learningRate: number;
   /** L2 strength applied at each update of a task-specific weight. */
   l2Task: number;
-  /** L2 strength of the shared weights; Infinity (or shared: false) disables sharing. */
+  /** L2 strength of the shared weights. */
   l2Shared: number;
-  shared: boolean;
+  /** Heads that add the shared part: all (true), none (false), or a per-head mask. */
+  shared: boolean | boolean[];
   seed: number;
 }
 
@@ -47,6 +49,8 @@ export function trainSgd(rows: SparseRows, y: Float32Array, rowWeight: Float32Ar
   const active = new Int32Array(H);
   const eps = 1e-8;
   const lr = o.learningRate;
+  const tied = Array.from({ length: H }, (_, h) => (Array.isArray(o.shared) ? Boolean(o.shared[h]) : o.shared));
+  const anyTied = tied.some(Boolean);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffle(order, random);
     for (const i of order) {
@@ -60,7 +64,7 @@ export function trainSgd(rows: SparseRows, y: Float32Array, rowWeight: Float32Ar
         let z = bias[h];
         for (let k = from; k < to; k++) {
           const base = rows.idx[k] * C;
-          z += rows.val[k] * (W[base + h] + (o.shared ? W[base + H] : 0));
+          z += rows.val[k] * (W[base + h] + (tied[h] ? W[base + H] : 0));
         }
         const p = 1 / (1 + Math.exp(-z));
         const g = (p - y[i * H + h]) * rowWeight[i];
@@ -76,11 +80,11 @@ export function trainSgd(rows: SparseRows, y: Float32Array, rowWeight: Float32Ar
           const h = active[a];
           const q = base + h;
           const g = grad[h] * v + o.l2Task * W[q];
-          gs += grad[h] * v;
+          if (tied[h]) gs += grad[h] * v;
           G[q] += g * g;
           W[q] -= (lr * g) / (Math.sqrt(G[q]) + eps);
         }
-        if (o.shared) {
+        if (anyTied) {
           const q = base + H;
           const g = gs + o.l2Shared * W[q];
           G[q] += g * g;
@@ -90,6 +94,6 @@ export function trainSgd(rows: SparseRows, y: Float32Array, rowWeight: Float32Ar
     }
   }
   const weights = new Float32Array(o.dims * H);
-  for (let j = 0; j < o.dims; j++) for (let h = 0; h < H; h++) weights[j * H + h] = W[j * C + h] + (o.shared ? W[j * C + H] : 0);
+  for (let j = 0; j < o.dims; j++) for (let h = 0; h < H; h++) weights[j * H + h] = W[j * C + h] + (tied[h] ? W[j * C + H] : 0);
   return { weights, bias };
 }

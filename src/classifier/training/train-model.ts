@@ -3,7 +3,7 @@
  * multi-task heads on the train part, then fit Platt calibration and pick thresholds on the
  * calibration part. The test part is left for `npm run eval`.
  */
-import { HEADS, LinearModel, type ModelMeta, type ModelParams } from '../model';
+import { HEADS, LinearModel, type Head, type ModelMeta, type ModelParams } from '../model';
 import { DEFAULT_SPAN_OPTIONS, bestSpanThreshold, trainSpanColumn, type SpanTrainOptions } from './spans';
 import { Vectorizer } from '../vectorize';
 import { bestF1Threshold, fitPlatt } from './calibrate';
@@ -22,7 +22,8 @@ export interface TrainOptions {
   learningRate: number;
   l2Task: number;
   l2Shared: number;
-  shared: boolean;
+  /** Heads tied through a shared weight vector: all (true), none (false) or those named. */
+  shared: boolean | Head[];
   /** Source weight = (rows of an average source / rows of this source) ^ balance, then mean 1. */
   balance: number;
   /** Extra multiplier per source on top of the balance (then renormalised to mean 1). */
@@ -35,6 +36,11 @@ export interface TrainOptions {
    */
   nbWeight: number;
   groupScale: [number, number];
+  /**
+   * Rows with a share of raters who called them toxic (wikicontext) train the toxicity head on that
+   * share (a soft target) instead of the majority's 0/1; calibration and thresholds keep the 0/1.
+   */
+  softToxicity?: boolean;
   split: Omit<SplitOptions, 'seed'>;
   /** The span column's training (Toxic Spans rows in the training part); null: no span column. */
   spans: SpanTrainOptions | null;
@@ -52,10 +58,10 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.1,
   l2Task: 5e-4,
   l2Shared: 1e-5,
-  shared: false,
+  shared: ['toxicity', 'harassment'],
   balance: 0.5,
   sourceBoost: {},
-  labels: DEFAULT_LABEL_MAPPING,
+  labels: { ...DEFAULT_LABEL_MAPPING, severeFromThreatsAndHate: true },
   features: { ...DEFAULT_FEATURES, lexicon: true },
   nbWeight: 0,
   groupScale: [Math.SQRT1_2, Math.SQRT1_2],
@@ -200,10 +206,11 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
   const rw = new Float32Array(train.length);
   train.forEach((r, i) => {
     r.y.forEach((v, h) => (y[i * H + h] = v));
+    if (o.softToxicity && r.toxicShare !== undefined && !Number.isNaN(r.toxicShare)) y[i * H] = r.toxicShare;
     rw[i] = weights[r.source];
   });
   const t1 = Date.now();
-  const sgd = trainSgd(sparse, y, rw, { dims, heads: H, epochs: o.epochs, learningRate: o.learningRate, l2Task: o.l2Task, l2Shared: o.l2Shared, shared: o.shared, seed: o.seed });
+  const sgd = trainSgd(sparse, y, rw, { dims, heads: H, epochs: o.epochs, learningRate: o.learningRate, l2Task: o.l2Task, l2Shared: o.l2Shared, shared: Array.isArray(o.shared) ? HEADS.map((h) => (o.shared as Head[]).includes(h)) : o.shared, seed: o.seed });
   log(`sgd: ${o.epochs} epochs (${Date.now() - t1} ms)`);
   if (o.nbWeight > 0) addNaiveBayes(enc, y, rw, dims, H, o.nbWeight, sgd.weights);
 

@@ -1,7 +1,8 @@
 /**
  * The policy: per-category thresholds turn scores into flag/reject reasons (lowered for authors whose recent
  * comments were mostly rejected); fixed-action findings (banned words, repeat posts) apply as they are;
- * pre-moderation sends whatever would be approved to the queue. The strictest action wins.
+ * pre-moderation sends whatever would be approved to the queue. The strictest action wins. An insult with no
+ * addressee in the conversation is flagged at most.
  */
 import { CATEGORIES, type Action, type AuthorHistoryEntry, type Reason } from '../types';
 import type { EffectivePolicy } from '../../../config/policy-schema';
@@ -23,7 +24,11 @@ export const policyPhase: Phase = {
       const best = bestFinding(state.findings, category);
       const lowered = score < t.flag ? ` (flag threshold lowered: ${history.note})` : '';
       const message = (best?.message ?? `${category} score ${score.toFixed(2)}`) + lowered;
-      decided.push({ action: score >= t.reject ? 'reject' : 'flag', reason: { code: best?.code ?? 'TOXICITY', score, message, spans: best?.spans ?? [] } });
+      // An insult aimed at nobody in the conversation (the article, the paper, a politician) is criticism
+      // a moderator should weigh: it is flagged, never rejected unseen.
+      const untargeted = category === 'insult' && !state.target && score >= t.reject;
+      const note = untargeted ? ' (aimed at nobody in the conversation: left to a moderator)' : '';
+      decided.push({ action: score >= t.reject && !untargeted ? 'reject' : 'flag', reason: { code: best?.code ?? 'TOXICITY', score, message: message + note, spans: best?.spans ?? [] } });
     }
     for (const f of state.findings) {
       if (f.action) decided.push({ action: f.action, reason: { code: f.code, score: f.score, message: f.message, spans: f.spans } });
