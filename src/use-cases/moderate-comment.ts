@@ -58,6 +58,19 @@ export async function moderateComment(job: ModerationJobData, deps: ModerateDeps
   return 'applied';
 }
 
+/** One comment's result in a group: its outcome, or the error that kept it from one. */
+export type CommentResult = { job: ModerationJobData; outcome: ModerateOutcome } | { job: ModerationJobData; error: Error };
+
+/**
+ * Judges several comment versions (one job's group) side by side: their reads, and then their
+ * decision writes, are issued in the same tick, so the connection's auto-pipelining sends each step
+ * for the whole group in one round trip. Each comment succeeds or fails on its own.
+ */
+export async function moderateComments(jobs: ModerationJobData[], deps: ModerateDeps): Promise<CommentResult[]> {
+  const settled = await Promise.allSettled(jobs.map((job) => moderateComment(job, deps)));
+  return settled.map((s, i) => (s.status === 'fulfilled' ? { job: jobs[i], outcome: s.value } : { job: jobs[i], error: s.reason instanceof Error ? s.reason : new Error(String(s.reason)) }));
+}
+
 function needsPerson(failure: Error): Verdict {
   return {
     action: 'flag',

@@ -4,7 +4,7 @@
  */
 import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore, IngestOutcome } from '../infra/comment-store';
-import { moderationJobId, type ModerationQueue } from '../infra/queues';
+import type { ModerationJobs } from '../infra/moderation-jobs';
 import { bodyHash } from '../moderation/record';
 import type { ArticleInput, CommentInput, CommentStatus } from '../moderation/types';
 
@@ -16,7 +16,8 @@ export interface CommentSubmission extends CommentInput {
 export interface SubmitDeps {
   comments: CommentStore;
   articles: ArticleStore;
-  queue: ModerationQueue;
+  /** Moderation jobs (comments stored close together share one); resolves once the job is in Redis. */
+  jobs: ModerationJobs;
   now: () => Date;
 }
 
@@ -28,17 +29,14 @@ export interface SubmitResult {
 
 export async function submitComment(site: string, submission: CommentSubmission, deps: SubmitDeps): Promise<SubmitResult> {
   const { comment, hash, outcome, status } = await storeComment(site, submission, deps);
-  // A repeated delivery of a comment still queued re-adds its job: the id makes that a no-op when
-  // the job exists, and recovers the comment if an earlier delivery stored it but failed to queue.
-  if (status === 'queued') {
-    const job = { site, commentId: comment.id, bodyHash: hash };
-    await deps.queue.add(job, moderationJobId(job));
-  }
+  // A repeated delivery of a comment still queued queues it again: that recovers a comment an earlier
+  // delivery stored but failed to queue, and a job finding it decided already writes nothing.
+  if (status === 'queued') await deps.jobs.enqueue({ site, commentId: comment.id, bodyHash: hash });
   return { id: comment.id, status, outcome };
 }
 
 /** Stores the comment (new, same delivery again, or edit) and its article if new; queues nothing. */
-export async function storeComment(site: string, submission: CommentSubmission, deps: Omit<SubmitDeps, 'queue'>) {
+export async function storeComment(site: string, submission: CommentSubmission, deps: Omit<SubmitDeps, 'jobs'>) {
   const { article, ...comment } = submission;
   const now = deps.now();
   if (article) await deps.articles.putIfAbsent(site, comment.articleId, article, now);
@@ -52,8 +50,9 @@ export type SubmitOutcome = { ok: true; result: SubmitResult } | { ok: false; er
 
 /**
  * Receives many comments at once: each is stored on its own (one script each, sent together so the
- * batch costs a few round trips, not one per item), then every job is added in one `addBulk` per
- * queue shard. An item is reported stored (`ok`) only once both its record and its job are in Redis.
+ * batch costs a few round trips, not one per item), then their jobs, `groupMax` comments each, are
+ * added in one `addBulk` per queue shard. An item is reported stored (`ok`) only once both its record
+ * and its job are in Redis.
  */
 export async function submitComments(site: string, submissions: CommentSubmission[], deps: SubmitDeps): Promise<SubmitOutcome[]> {
   const now = deps.now();
@@ -73,11 +72,11 @@ export async function submitComments(site: string, submissions: CommentSubmissio
       }
     }),
   );
-  // Same rule as one comment: a delivery of a comment still queued (re-)adds its job (idempotent id).
+  // Same rule as one comment: a delivery of a comment still queued queues it (again).
   const jobs = stored.flatMap((o) => (o.ok && o.result.status === 'queued' ? [{ site, commentId: o.result.id, bodyHash: o.hash! }] : []));
   if (jobs.length) {
     try {
-      await deps.queue.addBulk(jobs.map((data) => ({ data, jobId: moderationJobId(data) })));
+      await deps.jobs.enqueueMany(jobs);
     } catch (error) {
       // Stored but not queued: not acknowledged; the CMS's retry queues them (the ids make it safe).
       const unqueued = new Set(jobs.map((j) => j.commentId));
