@@ -53,6 +53,21 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** Moderation jobs the worker processes have finished so far (their /metrics: job duration count). */
+async function jobsDone(ports: number[]): Promise<number> {
+  let n = 0;
+  for (const port of ports) {
+    const text = await new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body));
+      }).on('error', reject);
+    }).catch(() => '');
+    for (const m of text.matchAll(/^moderation_job_duration_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  }
+  return n;
+}
+
 async function redisCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1]);
@@ -216,7 +231,8 @@ async function main(): Promise<void> {
     writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl }], moderators: [] }));
     const env = { CONFIG_FILE: configFile, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', WORKER_CONCURRENCY: String(concurrency), WORKER_METRICS_PORT: '0', API_PROCESSES: String(apis) };
     const apiProcs = [startProcess('api', ['src/main.ts', '--role', 'api'], env, profileDir)];
-    const workerProcs = Array.from({ length: workers }, (_, i) => startProcess(`worker-${i}`, ['src/main.ts', '--role', 'worker'], env, profileDir));
+    const workerPorts = await Promise.all(Array.from({ length: workers }, () => freePort()));
+    const workerProcs = workerPorts.map((port, i) => startProcess(`worker-${i}`, ['src/main.ts', '--role', 'worker'], { ...env, WORKER_METRICS_PORT: String(port) }, profileDir));
     procs.push(...apiProcs, ...workerProcs);
     const send = makeClient(apiPort, Math.max(inFlight, 256));
     await waitFor('the API', 60_000, () => send('GET', '/comments/none', undefined).then((r) => r.status > 0, () => false), 200);
@@ -258,6 +274,7 @@ async function main(): Promise<void> {
     // 2. Saturation: `inFlight` requests in flight, every comment accepted and decided.
     const pids = { api: apiProcs.map((p) => p.child.pid!), worker: workerProcs.map((p) => p.child.pid!) };
     const cpu = () => ({ api: pids.api.reduce((s, p) => s + cpuSeconds(p), 0) + apiChildrenCpu(pids.api), worker: pids.worker.reduce((s, p) => s + cpuSeconds(p), 0), driver: process.cpuUsage() });
+    const jobs0 = await jobsDone(workerPorts);
     const stats0 = await commandStats(redis);
     const mem0 = await usedMemory(redis);
     const rcpu0 = await redisCpu(redis);
@@ -286,6 +303,7 @@ async function main(): Promise<void> {
     const cpu1 = cpu();
     const rcpu1 = await redisCpu(redis);
     const stats1 = await commandStats(redis);
+    const jobs1 = await jobsDone(workerPorts);
     // Completed jobs are trimmed to keepCompleted; wait a moment for the callback jobs to finish too.
     await sleep(500);
     const mem1 = await usedMemory(redis);
@@ -304,6 +322,7 @@ async function main(): Promise<void> {
     console.log(`  accept→decision p50 ${fmt(pct(sat, 50))} ms, p99 ${fmt(pct(sat, 99))} ms (backlog included)`);
     const driverCpu = process.cpuUsage(cpu0.driver);
     console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
+    console.log(`  moderation jobs: ${fmt(jobs1 - jobs0)} for ${total} comments (${fmt(total / (jobs1 - jobs0), 1)} comments per job)`);
     console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.filter(([, n]) => n / total >= 0.5).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
     console.log(`  Redis memory per stored comment: ${fmt(sampleBytes / sample.length)} B (MEMORY USAGE of comment hash + history, ${sample.length} sampled); used_memory grew ${fmt((mem1 - mem0) / total)} B per comment (includes thread entries, author records, retained jobs)`);
 

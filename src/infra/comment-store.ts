@@ -6,8 +6,11 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { KEY_PART_LUA, keyAround, type Keys } from './keys';
-import { commentSubject, eventBody, OUTBOX_PUSH_LUA, type OutboxEvent } from './outbox';
+import { APPLY, APPLY_MANY, COUNT_REPEATS, INGEST } from './comment-scripts';
+import { keyAround, type Keys } from './keys';
+import { commentSubject, eventBody, type OutboxEvent } from './outbox';
+
+export { WRONG_KEY_TYPE } from './comment-scripts';
 
 /** Outcome of receiving a comment delivery. */
 export type IngestOutcome = 'created' | 'duplicate' | 'edited';
@@ -22,135 +25,6 @@ export type ApplyOutcome =
   /** this version was already decided automatically (a repeated job) */
   | 'duplicate'
   | 'missing';
-
-/**
- * Shared head of the scripts: refuses to write when a key exists with another type (an id that
- * forged another key's name), before anything is written, so nothing is left half-done. One TYPE per
- * key whose name carries an id; the comment's own hash needs none (`readComment` reads it first, and
- * a wrong type answers the same refusal), nor do the site's fixed-name keys (stats, outbox queue,
- * sequences, retention index), whose names no escaped id can spell.
- */
-/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
-export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
-
-const CHECK_TYPES = `
-local function wrongType(list)
-  for i = 1, #list, 2 do
-    local t = redis.call('TYPE', list[i])['ok']
-    if t ~= 'none' and t ~= list[i + 1] then return list[i] .. ' is a ' .. t .. ', not a ' .. list[i + 1] end
-  end
-  return nil
-end
--- HMGET of the comment's hash, the script's first command: a key of another type is refused (nothing written yet).
-local function readComment(key, ...)
-  local r = redis.pcall('HMGET', key, ...)
-  if r['err'] then return nil, redis.error_reply('${WRONG_KEY_TYPE} ' .. key .. ' is not a hash') end
-  return r
-end
-`;
-
-
-// KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
-// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
-//       articleId, then the ids key, thread list key and flagged-by-article key each split around the
-//       article id (to reach the old article's when an edit moves the comment).
-const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
-local bad = wrongType({KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'})
-if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur, refused = readComment(KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
-if refused then return refused end
-if not cur[1] then
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
-  redis.call('RPUSH', KEYS[2], ARGV[5])
-  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  redis.call('SADD', KEYS[5], ARGV[7])
-  return {'created', 'queued'}
-end
--- An edit may move the comment to another article: it leaves the old thread for the new one.
-local old = cjson.decode(cur[4]).articleId
-local moved = old ~= ARGV[10]
-if moved then
-  local oldIds = ARGV[11] .. key_part(old) .. ARGV[12]
-  local score = redis.call('ZSCORE', oldIds, ARGV[7]) or ARGV[4]
-  redis.call('ZREM', oldIds, ARGV[7])
-  redis.call('ZADD', KEYS[3], score, ARGV[7])
-  local oldList = ARGV[13] .. key_part(old) .. ARGV[14]
-  for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
-    if cjson.decode(e).id == ARGV[7] then redis.call('LREM', oldList, 0, e) end
-  end
-end
-if cur[1] == ARGV[2] then
-  if not moved then return {'duplicate', cur[2]} end
-  -- Same text under another article: same decision; thread and article filter follow the article.
-  if cur[3] then
-    local ks = cjson.decode(cur[3])
-    for i, k in ipairs(ks) do
-      if k == ARGV[15] .. key_part(old) .. ARGV[16] then
-        local sc = redis.call('ZSCORE', k, ARGV[7])
-        redis.call('ZREM', k, ARGV[7])
-        ks[i] = ARGV[15] .. key_part(ARGV[10]) .. ARGV[16]
-        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
-      end
-    end
-    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
-  end
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  return {'duplicate', cur[2]}
-end
-if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
-redis.call('HDEL', KEYS[1], 'qidx')
-redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
-redis.call('RPUSH', KEYS[2], ARGV[6])
-redis.call('LPUSH', KEYS[4], ARGV[8])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-return {'edited', 'queued'}
-`;
-
-
-// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences, decided-by-time (retention).
-// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
-//       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
-const APPLY = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
-local checks = {KEYS[2], 'list', KEYS[3], 'list', KEYS[5], 'list'}
-for _, pair in ipairs(cjson.decode(ARGV[7])) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
-local bad = wrongType(checks)
-if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur, refused = readComment(KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
-if refused then return refused end
-if not cur[1] then return {'missing', ''} end
-if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end
-if ARGV[1] == 'auto' then
-  if cur[2] == ARGV[2] then return {'moderated', cur[4]} end
-  if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
-end
-if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[8]) end end
-local keys = {}
-for _, pair in ipairs(cjson.decode(ARGV[7])) do
-  redis.call('ZADD', pair[1], pair[2], ARGV[8])
-  table.insert(keys, pair[1])
-end
-redis.call('HSET', KEYS[1], 'status', ARGV[4], 'decision', ARGV[3], 'updatedAt', ARGV[9])
-if #keys > 0 then redis.call('HSET', KEYS[1], 'qidx', cjson.encode(keys)) else redis.call('HDEL', KEYS[1], 'qidx') end
-if ARGV[1] == 'moderator' then redis.call('HSET', KEYS[1], 'moderated', ARGV[2]) end
-redis.call('RPUSH', KEYS[2], ARGV[5])
-redis.call('LPUSH', KEYS[3], ARGV[6])
-redis.call('LTRIM', KEYS[3], 0, 49)
-redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
-if ARGV[4] == 'approved' or ARGV[4] == 'rejected' then redis.call('ZADD', KEYS[8], ARGV[13], ARGV[8]) else redis.call('ZREM', KEYS[8], ARGV[8]) end
-local seq = outbox_push(KEYS[5], KEYS[6], KEYS[7], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
-return {'applied', cur[4], seq}
-`;
-
-// KEYS: the text's recent posters (set). ARGV: comment id, window seconds. Answers the set's size.
-const COUNT_REPEATS = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return redis.call('SCARD', KEYS[1])
-`;
 
 /** A sorted-set key and the member's score in it, for the flagged queue's indexes. */
 export type IndexEntry = [key: string, score: number];
@@ -185,6 +59,7 @@ export interface ThreadEntry {
 export class CommentStore {
   private readonly ingestScript: (...args: Array<string | number>) => Promise<[IngestOutcome, CommentStatus]>;
   private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
+  private readonly applyManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[ApplyOutcome | 'error', string, number | undefined]>>;
   private readonly countRepeatsScript: (...args: Array<string | number>) => Promise<number>;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
@@ -195,7 +70,9 @@ export class CommentStore {
     threadSize = 20,
   ) {
     this.ingestScript = script(redis, 'cmIngestV3', 5, INGEST);
-    this.applyScript = script(redis, 'cmApplyDecisionV2', 8, APPLY);
+    this.applyScript = script(redis, 'cmApplyDecisionV3', 8, APPLY);
+    // Key count given per call (numberOfKeys null): 8 per decision.
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV1', null, APPLY_MANY);
     this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
     this.threadCap = Math.max(1, threadSize * 3);
   }
@@ -234,32 +111,53 @@ export class CommentStore {
    * CMS event in the outbox (`sequence` is the event's number among this comment's events).
    */
   async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string; sequence?: number }> {
+    const { keys, args } = this.applyParts(input);
+    const [outcome, previous, sequence] = await this.applyScript(...keys, ...args);
+    return { outcome, previous, sequence };
+  }
+
+  /**
+   * Several decisions on one site (a moderation group) in one script call, each as atomic as
+   * `applyDecision`; a refused one (a key of the wrong type) is an `Error` in its place, the others
+   * are written.
+   */
+  async applyDecisions(inputs: ApplyDecisionInput[]): Promise<Array<{ outcome: ApplyOutcome; previous: string; sequence?: number } | Error>> {
+    if (inputs.length === 0) return [];
+    const parts = inputs.map((i) => this.applyParts(i));
+    const answers = await this.applyManyScript(parts.length * 8, ...parts.flatMap((p) => p.keys), ...parts.flatMap((p) => p.args));
+    return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
+  }
+
+  private applyParts(input: ApplyDecisionInput): { keys: string[]; args: string[] } {
     const { site, commentId, decision } = input;
     const subject = commentSubject(commentId);
-    const [outcome, previous, sequence] = await this.applyScript(
-      this.keys.comment(site, commentId),
-      this.keys.history(site, commentId),
-      this.keys.authorDecisions(site, input.authorId),
-      this.keys.stats(site),
-      this.keys.outbox(site, subject),
-      this.keys.outboxDue(site),
-      this.keys.eventSequences(site),
-      this.keys.decidedByTime(site),
-      input.mode,
-      decision.bodyHash,
-      JSON.stringify(decision),
-      decision.status,
-      JSON.stringify(input.history),
-      JSON.stringify(input.authorEntry),
-      JSON.stringify(input.indexes),
-      commentId,
-      decision.decidedAt,
-      subject,
-      input.eventId,
-      eventBody(input.event),
-      String(Date.parse(decision.decidedAt)),
-    );
-    return { outcome, previous, sequence };
+    return {
+      keys: [
+        this.keys.comment(site, commentId),
+        this.keys.history(site, commentId),
+        this.keys.authorDecisions(site, input.authorId),
+        this.keys.stats(site),
+        this.keys.outbox(site, subject),
+        this.keys.outboxDue(site),
+        this.keys.eventSequences(site),
+        this.keys.decidedByTime(site),
+      ],
+      args: [
+        input.mode,
+        decision.bodyHash,
+        JSON.stringify(decision),
+        decision.status,
+        JSON.stringify(input.history),
+        JSON.stringify(input.authorEntry),
+        JSON.stringify(input.indexes),
+        commentId,
+        decision.decidedAt,
+        subject,
+        input.eventId,
+        eventBody(input.event),
+        String(Date.parse(decision.decidedAt)),
+      ],
+    };
   }
 
   async get(site: string, id: string): Promise<CommentRecord | null> {

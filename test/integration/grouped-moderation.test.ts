@@ -145,3 +145,25 @@ it('decides the rest of a group when one comment cannot be judged, and flags tha
   expect(bad.status).toBe('flagged');
   expect(bad.decision!.reasons[0]).toMatchObject({ code: 'PREMODERATION', message: expect.stringMatching(/WRONGTYPE/) });
 }, 30_000);
+
+it('writes a group of decisions in one call, refusing only the one whose key has the wrong type', async () => {
+  const store = svc.runtime.apiStores.comments;
+  const ids = ['w-1', 'w-bad', 'w-2'];
+  for (const id of ids) await store.ingest('demo', comment(id), bodyHash(comment(id).body), new Date());
+  // Another type where w-bad's pending CMS events belong: its decision must not be half-written.
+  await redis.set(svc.runtime.keys.outbox('demo', commentSubject('w-bad')), 'junk');
+  const records = await Promise.all(ids.map(async (id) => (await store.getCurrent('demo', id))!));
+  const at = new Date().toISOString();
+  const writes = records.map((r) =>
+    decisionWrite(svc.runtime.keys, r, { status: 'approved', reasons: [], scores: {}, decidedBy: 'auto', decidedAt: at, bodyHash: r.bodyHash, modelVersion: 'm', policyVersion: 'p', provider: 'local' }, { mode: 'auto', event: 'decided', by: 'auto', codes: [] }),
+  );
+  const answers = await store.applyDecisions(writes);
+  expect(answers[0]).toMatchObject({ outcome: 'applied', previous: 'queued', sequence: 1 });
+  expect(answers[1]).toBeInstanceOf(Error);
+  expect((answers[1] as Error).message).toMatch(/WRONGKEYTYPE .* is a string, not a list/);
+  expect(answers[2]).toMatchObject({ outcome: 'applied', sequence: 1 });
+  const bad = (await store.get('demo', 'w-bad'))!;
+  expect(bad.status).toBe('queued');
+  expect(bad.history.map((h) => h.event)).toEqual(['received']);
+  expect((await store.get('demo', 'w-2'))!.status).toBe('approved');
+});

@@ -1,0 +1,169 @@
+/**
+ * The Lua scripts of the comment store (src/infra/comment-store.ts), each run with EVALSHA.
+ *
+ * Shared head of the scripts: refuses to write when a key exists with another type (an id that
+ * forged another key's name), before anything is written, so nothing is left half-done. One TYPE per
+ * key whose name carries an id, once per script call (`checked` remembers the keys a call has seen:
+ * a group's decisions share the site's indexes, an author's record, an article's thread); the
+ * comment's own hash needs none (`readComment` reads it first, and a wrong type answers the same
+ * refusal), nor its history when a decision is applied (the ingest script checked it when it created
+ * it with the hash), nor the site's fixed-name keys (stats, outbox queue, sequences, retention
+ * index), whose names no escaped id can spell.
+ */
+import { KEY_PART_LUA } from './keys';
+import { OUTBOX_PUSH_LUA } from './outbox';
+
+/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
+export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
+
+const CHECK_TYPES = `
+local function wrongType(list, checked)
+  for i = 1, #list, 2 do
+    if not checked[list[i]] then
+      local t = redis.call('TYPE', list[i])['ok']
+      if t ~= 'none' and t ~= list[i + 1] then return list[i] .. ' is a ' .. t .. ', not a ' .. list[i + 1] end
+      checked[list[i]] = true
+    end
+  end
+  return nil
+end
+-- HMGET of the comment's hash, the script's first command: a key of another type is refused (nothing written yet).
+local function readComment(key, ...)
+  local r = redis.pcall('HMGET', key, ...)
+  if r['err'] then return nil, '${WRONG_KEY_TYPE} ' .. key .. ' is not a hash' end
+  return r
+end
+`;
+
+
+// KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
+// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
+//       articleId, then the ids key, thread list key and flagged-by-article key each split around the
+//       article id (to reach the old article's when an edit moves the comment).
+export const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
+local bad = wrongType({KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'}, {})
+if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
+local cur, refused = readComment(KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
+if refused then return redis.error_reply(refused) end
+if not cur[1] then
+  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
+  redis.call('RPUSH', KEYS[2], ARGV[5])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
+  redis.call('LPUSH', KEYS[4], ARGV[8])
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+  redis.call('SADD', KEYS[5], ARGV[7])
+  return {'created', 'queued'}
+end
+-- An edit may move the comment to another article: it leaves the old thread for the new one.
+local old = cjson.decode(cur[4]).articleId
+local moved = old ~= ARGV[10]
+if moved then
+  local oldIds = ARGV[11] .. key_part(old) .. ARGV[12]
+  local score = redis.call('ZSCORE', oldIds, ARGV[7]) or ARGV[4]
+  redis.call('ZREM', oldIds, ARGV[7])
+  redis.call('ZADD', KEYS[3], score, ARGV[7])
+  local oldList = ARGV[13] .. key_part(old) .. ARGV[14]
+  for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
+    if cjson.decode(e).id == ARGV[7] then redis.call('LREM', oldList, 0, e) end
+  end
+end
+if cur[1] == ARGV[2] then
+  if not moved then return {'duplicate', cur[2]} end
+  -- Same text under another article: same decision; thread and article filter follow the article.
+  if cur[3] then
+    local ks = cjson.decode(cur[3])
+    for i, k in ipairs(ks) do
+      if k == ARGV[15] .. key_part(old) .. ARGV[16] then
+        local sc = redis.call('ZSCORE', k, ARGV[7])
+        redis.call('ZREM', k, ARGV[7])
+        ks[i] = ARGV[15] .. key_part(ARGV[10]) .. ARGV[16]
+        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
+      end
+    end
+    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
+  end
+  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
+  redis.call('LPUSH', KEYS[4], ARGV[8])
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+  return {'duplicate', cur[2]}
+end
+if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
+redis.call('HDEL', KEYS[1], 'qidx')
+redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('LPUSH', KEYS[4], ARGV[8])
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+return {'edited', 'queued'}
+`;
+
+
+// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences,
+// decided-by-time (retention). A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
+// indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs. The CMS event goes to the
+// outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
+const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
+local function apply(K, A, checked)
+  local pairs_ = cjson.decode(A[7])
+  local checks = {K[3], 'list', K[5], 'list'}
+  for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
+  local bad = wrongType(checks, checked)
+  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
+  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status')
+  if refused then return {'error', refused} end
+  if not cur[1] then return {'missing', ''} end
+  if cur[1] ~= A[2] then return {'stale', cur[4]} end
+  if A[1] == 'auto' then
+    if cur[2] == A[2] then return {'moderated', cur[4]} end
+    if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
+  end
+  if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, A[8]) end end
+  local keys = {}
+  for _, pair in ipairs(pairs_) do
+    redis.call('ZADD', pair[1], pair[2], A[8])
+    table.insert(keys, pair[1])
+  end
+  redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9])
+  if #keys > 0 then redis.call('HSET', K[1], 'qidx', cjson.encode(keys)) else redis.call('HDEL', K[1], 'qidx') end
+  if A[1] == 'moderator' then redis.call('HSET', K[1], 'moderated', A[2]) end
+  redis.call('RPUSH', K[2], A[5])
+  redis.call('LPUSH', K[3], A[6])
+  redis.call('LTRIM', K[3], 0, 49)
+  redis.call('HINCRBY', K[4], A[4], 1)
+  if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end
+  local seq = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])
+  return {'applied', cur[4], seq}
+end
+`;
+
+/** Keys and arguments per decision in `APPLY` and `APPLY_MANY`. */
+export const APPLY_KEYS = 8;
+export const APPLY_ARGS = 13;
+
+/** One decision; a refusal is an error reply. */
+export const APPLY = `${APPLY_ONE}
+local r = apply(KEYS, ARGV, {})
+if r[1] == 'error' then return redis.error_reply(r[2]) end
+return r
+`;
+
+/**
+ * Several decisions of one site (a moderation group), ${APPLY_KEYS} keys and ${APPLY_ARGS} arguments each:
+ * one answer per decision, a refused one answering {'error', message} without stopping the others.
+ */
+export const APPLY_MANY = `${APPLY_ONE}
+local checked, out = {}, {}
+for i = 0, #KEYS / ${APPLY_KEYS} - 1 do
+  local K, A = {}, {}
+  for k = 1, ${APPLY_KEYS} do K[k] = KEYS[i * ${APPLY_KEYS} + k] end
+  for a = 1, ${APPLY_ARGS} do A[a] = ARGV[i * ${APPLY_ARGS} + a] end
+  out[i + 1] = apply(K, A, checked)
+end
+return out
+`;
+
+// KEYS: the text's recent posters (set). ARGV: comment id, window seconds. Answers the set's size.
+export const COUNT_REPEATS = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return redis.call('SCARD', KEYS[1])
+`;
