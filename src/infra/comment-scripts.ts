@@ -36,66 +36,99 @@ end
 `;
 
 
-// KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
-// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
-//       articleId, then the ids key, thread list key and flagged-by-article key each split around the
-//       article id (to reach the old article's when an edit moves the comment).
-export const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
-local bad = wrongType({KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'}, {})
-if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur, refused = readComment(KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
-if refused then return redis.error_reply(refused) end
-if not cur[1] then
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
-  redis.call('RPUSH', KEYS[2], ARGV[5])
-  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  redis.call('SADD', KEYS[5], ARGV[7])
-  return {'created', 'queued'}
+// One delivery: K (keys) comment, history, article's comment ids, article's thread list, the author's
+// comment ids. C (its args) commentJson, bodyHash, commentId, threadEntryJson, articleId. S (shared by a
+// call's deliveries) nowIso, nowMs, threadCap, then the ids key, thread list key and flagged-by-article
+// key each split around the article id (to reach the old article's when an edit moves the comment).
+// Answers {outcome, status} or {'error', message}.
+const INGEST_ONE = `${CHECK_TYPES}${KEY_PART_LUA}
+local function history(event, S, C)
+  return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
 end
--- An edit may move the comment to another article: it leaves the old thread for the new one.
-local old = cjson.decode(cur[4]).articleId
-local moved = old ~= ARGV[10]
-if moved then
-  local oldIds = ARGV[11] .. key_part(old) .. ARGV[12]
-  local score = redis.call('ZSCORE', oldIds, ARGV[7]) or ARGV[4]
-  redis.call('ZREM', oldIds, ARGV[7])
-  redis.call('ZADD', KEYS[3], score, ARGV[7])
-  local oldList = ARGV[13] .. key_part(old) .. ARGV[14]
-  for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
-    if cjson.decode(e).id == ARGV[7] then redis.call('LREM', oldList, 0, e) end
+local function ingest(K, C, S, checked)
+  local bad = wrongType({K[2], 'list', K[3], 'zset', K[4], 'list', K[5], 'set'}, checked)
+  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
+  local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment')
+  if refused then return {'error', refused} end
+  if not cur[1] then
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1])
+    redis.call('RPUSH', K[2], history('received', S, C))
+    redis.call('ZADD', K[3], S[2], C[3])
+    redis.call('LPUSH', K[4], C[4])
+    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    redis.call('SADD', K[5], C[3])
+    return {'created', 'queued'}
   end
-end
-if cur[1] == ARGV[2] then
-  if not moved then return {'duplicate', cur[2]} end
-  -- Same text under another article: same decision; thread and article filter follow the article.
-  if cur[3] then
-    local ks = cjson.decode(cur[3])
-    for i, k in ipairs(ks) do
-      if k == ARGV[15] .. key_part(old) .. ARGV[16] then
-        local sc = redis.call('ZSCORE', k, ARGV[7])
-        redis.call('ZREM', k, ARGV[7])
-        ks[i] = ARGV[15] .. key_part(ARGV[10]) .. ARGV[16]
-        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
-      end
+  -- An edit may move the comment to another article: it leaves the old thread for the new one.
+  local old = cjson.decode(cur[4]).articleId
+  local moved = old ~= C[5]
+  if moved then
+    local oldIds = S[4] .. key_part(old) .. S[5]
+    local score = redis.call('ZSCORE', oldIds, C[3]) or S[2]
+    redis.call('ZREM', oldIds, C[3])
+    redis.call('ZADD', K[3], score, C[3])
+    local oldList = S[6] .. key_part(old) .. S[7]
+    for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
+      if cjson.decode(e).id == C[3] then redis.call('LREM', oldList, 0, e) end
     end
-    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
   end
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  return {'duplicate', cur[2]}
+  if cur[1] == C[2] then
+    if not moved then return {'duplicate', cur[2]} end
+    -- Same text under another article: same decision; thread and article filter follow the article.
+    if cur[3] then
+      local ks = cjson.decode(cur[3])
+      for i, k in ipairs(ks) do
+        if k == S[8] .. key_part(old) .. S[9] then
+          local sc = redis.call('ZSCORE', k, C[3])
+          redis.call('ZREM', k, C[3])
+          ks[i] = S[8] .. key_part(C[5]) .. S[9]
+          if sc then redis.call('ZADD', ks[i], sc, C[3]) end
+        end
+      end
+      redis.call('HSET', K[1], 'qidx', cjson.encode(ks))
+    end
+    redis.call('HSET', K[1], 'comment', C[1], 'updatedAt', S[1])
+    redis.call('LPUSH', K[4], C[4])
+    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    return {'duplicate', cur[2]}
+  end
+  if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, C[3]) end end
+  redis.call('HDEL', K[1], 'qidx')
+  redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
+  redis.call('RPUSH', K[2], history('edited', S, C))
+  redis.call('LPUSH', K[4], C[4])
+  redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+  return {'edited', 'queued'}
 end
-if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
-redis.call('HDEL', KEYS[1], 'qidx')
-redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
-redis.call('RPUSH', KEYS[2], ARGV[6])
-redis.call('LPUSH', KEYS[4], ARGV[8])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-return {'edited', 'queued'}
 `;
 
+/** Keys and arguments per delivery in `INGEST` and `INGEST_MANY`, after the shared arguments. */
+export const INGEST_KEYS = 5;
+export const INGEST_ARGS = 5;
+export const INGEST_SHARED = 9;
+
+/** One delivery; a refusal is an error reply. ARGV: the shared arguments, then the delivery's. */
+export const INGEST = `${INGEST_ONE}
+local S, C = {}, {}
+for i = 1, ${INGEST_SHARED} do S[i] = ARGV[i] end
+for i = 1, ${INGEST_ARGS} do C[i] = ARGV[${INGEST_SHARED} + i] end
+local r = ingest(KEYS, C, S, {})
+if r[1] == 'error' then return redis.error_reply(r[2]) end
+return r
+`;
+
+/** Several deliveries to one site (a batch request): one answer each, a refused one answering {'error', message}. */
+export const INGEST_MANY = `${INGEST_ONE}
+local S, checked, out = {}, {}, {}
+for i = 1, ${INGEST_SHARED} do S[i] = ARGV[i] end
+for n = 0, #KEYS / ${INGEST_KEYS} - 1 do
+  local K, C = {}, {}
+  for k = 1, ${INGEST_KEYS} do K[k] = KEYS[n * ${INGEST_KEYS} + k] end
+  for a = 1, ${INGEST_ARGS} do C[a] = ARGV[${INGEST_SHARED} + n * ${INGEST_ARGS} + a] end
+  out[n + 1] = ingest(K, C, S, checked)
+end
+return out
+`;
 
 // One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences,
 // decided-by-time (retention). A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,

@@ -6,7 +6,7 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_MANY, COUNT_REPEATS, INGEST } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, COUNT_REPEATS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -58,6 +58,7 @@ export interface ThreadEntry {
 
 export class CommentStore {
   private readonly ingestScript: (...args: Array<string | number>) => Promise<[IngestOutcome, CommentStatus]>;
+  private readonly ingestManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[IngestOutcome | 'error', string]>>;
   private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
   private readonly applyManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[ApplyOutcome | 'error', string, number | undefined]>>;
   private readonly countRepeatsScript: (...args: Array<string | number>) => Promise<number>;
@@ -69,8 +70,9 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV3', 5, INGEST);
-    this.applyScript = script(redis, 'cmApplyDecisionV3', 8, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV4', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV1', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV3', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
     this.applyManyScript = script(redis, 'cmApplyDecisionsV1', null, APPLY_MANY);
     this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
@@ -79,31 +81,45 @@ export class CommentStore {
 
   /** Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept). */
   async ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
-    const at = now.toISOString();
-    const received: HistoryEntry = { at, event: 'received', by: 'cms', to: 'queued', bodyHash: hash };
-    const edited: HistoryEntry = { at, event: 'edited', by: 'cms', to: 'queued', bodyHash: hash };
-    const entry: ThreadEntry = { id: comment.id, body: comment.body, author: comment.author, t: now.getTime() };
-    const [outcome, status] = await this.ingestScript(
-      this.keys.comment(site, comment.id),
-      this.keys.history(site, comment.id),
-      this.keys.articleComments(site, comment.articleId),
-      this.keys.articleThread(site, comment.articleId),
-      this.keys.authorComments(site, comment.author.id),
-      JSON.stringify(comment),
-      hash,
-      at,
+    const { keys, args } = this.ingestParts(site, comment, hash, now);
+    const [outcome, status] = await this.ingestScript(...keys, ...this.ingestShared(site, now), ...args);
+    return { outcome, status };
+  }
+
+  /**
+   * Stores several deliveries to one site (a batch request) in one script call, each as atomic as
+   * `ingest`; a refused one (a key of the wrong type) is an `Error` in its place, the others are stored.
+   */
+  async ingestMany(site: string, items: Array<{ comment: CommentInput; hash: string }>, now: Date): Promise<Array<{ outcome: IngestOutcome; status: CommentStatus } | Error>> {
+    if (items.length === 0) return [];
+    const parts = items.map((i) => this.ingestParts(site, i.comment, i.hash, now));
+    const answers = await this.ingestManyScript(parts.length * INGEST_KEYS, ...parts.flatMap((p) => p.keys), ...this.ingestShared(site, now), ...parts.flatMap((p) => p.args));
+    return answers.map(([outcome, status]) => (outcome === 'error' ? new Error(status) : { outcome, status: status as CommentStatus }));
+  }
+
+  private ingestShared(site: string, now: Date): Array<string | number> {
+    return [
+      now.toISOString(),
       String(now.getTime()),
-      JSON.stringify(received),
-      JSON.stringify(edited),
-      comment.id,
-      JSON.stringify(entry),
       this.threadCap,
-      comment.articleId,
       ...keyAround((a) => this.keys.articleComments(site, a)),
       ...keyAround((a) => this.keys.articleThread(site, a)),
       ...keyAround((a) => this.keys.flaggedByArticle(site, a)),
-    );
-    return { outcome, status };
+    ];
+  }
+
+  private ingestParts(site: string, comment: CommentInput, hash: string, now: Date): { keys: string[]; args: string[] } {
+    const entry: ThreadEntry = { id: comment.id, body: comment.body, author: comment.author, t: now.getTime() };
+    return {
+      keys: [
+        this.keys.comment(site, comment.id),
+        this.keys.history(site, comment.id),
+        this.keys.articleComments(site, comment.articleId),
+        this.keys.articleThread(site, comment.articleId),
+        this.keys.authorComments(site, comment.author.id),
+      ],
+      args: [JSON.stringify(comment), hash, comment.id, JSON.stringify(entry), comment.articleId],
+    };
   }
 
   /**
@@ -124,7 +140,7 @@ export class CommentStore {
   async applyDecisions(inputs: ApplyDecisionInput[]): Promise<Array<{ outcome: ApplyOutcome; previous: string; sequence?: number } | Error>> {
     if (inputs.length === 0) return [];
     const parts = inputs.map((i) => this.applyParts(i));
-    const answers = await this.applyManyScript(parts.length * 8, ...parts.flatMap((p) => p.keys), ...parts.flatMap((p) => p.args));
+    const answers = await this.applyManyScript(parts.length * APPLY_KEYS, ...parts.flatMap((p) => p.keys), ...parts.flatMap((p) => p.args));
     return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
   }
 

@@ -48,11 +48,14 @@ export async function storeComment(site: string, submission: CommentSubmission, 
 /** One item's outcome in a batch: stored and queued, or the error that kept it from being either. */
 export type SubmitOutcome = { ok: true; result: SubmitResult } | { ok: false; error: unknown };
 
+/** Deliveries stored per script call in a batch: a few ms of Redis each, so other clients wait little. */
+const INGEST_CHUNK = 100;
+
 /**
- * Receives many comments at once: each is stored on its own (one script each, sent together so the
- * batch costs a few round trips, not one per item), then their jobs, `groupMax` comments each, are
- * added in one `addBulk` per queue shard. An item is reported stored (`ok`) only once both its record
- * and its job are in Redis.
+ * Receives many comments at once: they are stored in script calls of `INGEST_CHUNK` deliveries
+ * (sent together: the batch costs a round trip or two, not one per item), each delivery as atomic as
+ * a single one; then their jobs, `groupMax` comments each, are added in one `addBulk` per queue
+ * shard. An item is reported stored (`ok`) only once both its record and its job are in Redis.
  */
 export async function submitComments(site: string, submissions: CommentSubmission[], deps: SubmitDeps): Promise<SubmitOutcome[]> {
   const now = deps.now();
@@ -60,16 +63,21 @@ export async function submitComments(site: string, submissions: CommentSubmissio
   for (const s of submissions) if (s.article && !articles.has(s.articleId)) articles.set(s.articleId, s.article);
   const articleErrors = new Map<string, unknown>();
   await Promise.all([...articles].map(([id, a]) => deps.articles.putIfAbsent(site, id, a, now).catch((err) => articleErrors.set(id, err))));
-  const stored = await Promise.all(
-    submissions.map(async ({ article, ...comment }): Promise<SubmitOutcome & { hash?: string }> => {
-      if (articleErrors.has(comment.articleId)) return { ok: false, error: articleErrors.get(comment.articleId) };
-      const hash = bodyHash(comment.body);
-      try {
-        const { outcome, status } = await deps.comments.ingest(site, comment, hash, now);
-        return { ok: true, result: { id: comment.id, status, outcome }, hash };
-      } catch (error) {
-        return { ok: false, error };
-      }
+
+  const stored: Array<SubmitOutcome & { hash?: string }> = submissions.map(({ articleId }) =>
+    articleErrors.has(articleId) ? { ok: false, error: articleErrors.get(articleId) } : { ok: false, error: undefined },
+  );
+  const todo = submissions.flatMap(({ article, ...comment }, index) => (articleErrors.has(comment.articleId) ? [] : [{ index, comment, hash: bodyHash(comment.body) }]));
+  const chunks = Array.from({ length: Math.ceil(todo.length / INGEST_CHUNK) }, (_, k) => todo.slice(k * INGEST_CHUNK, (k + 1) * INGEST_CHUNK));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const answers = await deps.comments.ingestMany(site, chunk, now).catch((error: unknown) => chunk.map(() => ({ error })));
+      chunk.forEach(({ index, comment, hash }, k) => {
+        const a = answers[k];
+        if (a instanceof Error) stored[index] = { ok: false, error: a };
+        else if ('error' in a) stored[index] = { ok: false, error: a.error };
+        else stored[index] = { ok: true, result: { id: comment.id, ...a }, hash };
+      });
     }),
   );
   // Same rule as one comment: a delivery of a comment still queued queues it (again).

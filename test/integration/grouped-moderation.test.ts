@@ -167,3 +167,16 @@ it('writes a group of decisions in one call, refusing only the one whose key has
   expect(bad.history.map((h) => h.event)).toEqual(['received']);
   expect((await store.get('demo', 'w-2'))!.status).toBe('approved');
 });
+
+it('stores a batch in shared script calls, refusing only the item whose key has the wrong type', async () => {
+  await redis.set(svc.runtime.keys.history('demo', 'k-bad'), 'junk');
+  const items = ['k-1', 'k-bad', 'k-2'].map((id) => comment(id, 'art-k'));
+  const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments/batch', 'grouped-secret-1', JSON.stringify({ comments: items }));
+  expect(res.status).toBe(202);
+  expect(res.body.results.map((r: { id: string; status: number }) => [r.id, r.status])).toEqual([['k-1', 202], ['k-bad', 409], ['k-2', 202]]);
+  expect(res.body.results[1].error.code).toBe('key_conflict');
+  expect(await redis.exists(svc.runtime.keys.comment('demo', 'k-bad'))).toBe(0);
+  const history = (await record('k-1'))!.history[0];
+  expect(history).toEqual({ at: expect.any(String), event: 'received', by: 'cms', to: 'queued', bodyHash: bodyHash(items[0].body) });
+  for (const id of ['k-1', 'k-2']) expect((await decided(id)).history.filter((h) => h.event === 'decided')).toHaveLength(1);
+});
