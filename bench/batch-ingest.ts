@@ -16,7 +16,7 @@ import Redis from 'ioredis';
 import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { freePort } from '../test/support/free-port';
-import { numberArg } from './support';
+import { numberArg, RECOMMENDED_REDIS_ARGS } from './support';
 
 const SECRET = 'bench-secret-0123';
 const BODY = 'The council voted last night to close the harbour road for six months of repairs, and frankly I think the consultation was a sham. Nobody asked the shop owners on Quay Street what this will do to their trade over the summer.';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cm-batch-'));
   const [redisPort, apiPort] = [await freePort(), await freePort()];
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], { stdio: 'ignore' });
+  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp, ...RECOMMENDED_REDIS_ARGS], { stdio: 'ignore' });
   const config = path.join(tmp, 'config.json');
   writeFileSync(config, JSON.stringify({ sites: [{ id: 'bench', webhookSecrets: [SECRET] }], moderators: [] }));
   const env = { ...process.env, CONFIG_FILE: config, REDIS_URL: redisUrl, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'error', PORT: String(apiPort), HOST: '127.0.0.1' };

@@ -11,7 +11,10 @@
  * a worker process at concurrency 32) and the ratio. Every phase is bounded in time.
  *
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
- *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR]
+ *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
+ *
+ * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
+ * `--stock-redis` leaves Redis's defaults.
  *
  * The machine may be shared: run it several times and report ranges.
  */
@@ -28,7 +31,7 @@ import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { freePort } from '../test/support/free-port';
-import { numberArg as arg, percentile as pct, textArg as argText } from './support';
+import { numberArg as arg, percentile as pct, RECOMMENDED_REDIS_ARGS, textArg as argText } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 const SITE = 'bench';
@@ -219,7 +222,9 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => callbackServer.listen(0, '127.0.0.1', r));
   const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as net.AddressInfo).port}/callback`;
 
-  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], { stdio: 'ignore' });
+  // The recommended setting (docs/reliability.md, docker-compose.yml) unless --stock-redis.
+  const redisTuning = process.argv.includes('--stock-redis') ? [] : RECOMMENDED_REDIS_ARGS;
+  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp, ...redisTuning], { stdio: 'ignore' });
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const sub = new Redis(redisUrl, { lazyConnect: true });
   for (const r of [redis, sub]) r.on('error', () => undefined);
@@ -252,7 +257,7 @@ async function main(): Promise<void> {
       if (r.status >= 300) throw new Error(`article a${a}: HTTP ${r.status} ${r.body}`);
     }
 
-    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
     // 1. Batch ingest (1,000 per request); the first batch also gives every article a 20-comment thread.
     const batchIds: string[] = [];

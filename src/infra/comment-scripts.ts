@@ -16,6 +16,19 @@ import { OUTBOX_PUSH_LUA } from './outbox';
 /** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
 export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
 
+/**
+ * Lua: the queue indexes a comment sits in. Its \`qidx\` field lists them, except when the only one is
+ * the Approved or Rejected listing of its status: that one is implied by the status and not stored (a
+ * field fewer in most comments' hash). \`stPre .. status .. stPost\` is that listing's key.
+ */
+export const QUEUE_INDEXES_LUA = `
+local function indexes_of(qidx, status, stPre, stPost)
+  if qidx then return cjson.decode(qidx) end
+  if status == 'approved' or status == 'rejected' then return {stPre .. status .. stPost} end
+  return {}
+end
+`;
+
 const CHECK_TYPES = `
 local function wrongType(list, checked)
   for i = 1, #list, 2 do
@@ -39,9 +52,10 @@ end
 // One delivery: K (keys) comment, history, article's comment ids, article's thread list, the author's
 // comment ids. C (its args) commentJson, bodyHash, commentId, threadEntryJson, articleId. S (shared by a
 // call's deliveries) nowIso, nowMs, threadCap, then the ids key, thread list key and flagged-by-article
-// key each split around the article id (to reach the old article's when an edit moves the comment).
+// key each split around the article id (to reach the old article's when an edit moves the comment),
+// and the Approved/Rejected listing's key split around the status.
 // Answers {outcome, status} or {'error', message}.
-const INGEST_ONE = `${CHECK_TYPES}${KEY_PART_LUA}
+const INGEST_ONE = `${CHECK_TYPES}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}
 local function history(event, S, C)
   return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
 end
@@ -92,8 +106,8 @@ local function ingest(K, C, S, checked)
     redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
     return {'duplicate', cur[2]}
   end
-  if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, C[3]) end end
-  redis.call('HDEL', K[1], 'qidx')
+  for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
+  if cur[3] then redis.call('HDEL', K[1], 'qidx') end
   redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
   redis.call('RPUSH', K[2], history('edited', S, C))
   redis.call('LPUSH', K[4], C[4])
@@ -105,7 +119,7 @@ end
 /** Keys and arguments per delivery in `INGEST` and `INGEST_MANY`, after the shared arguments. */
 export const INGEST_KEYS = 5;
 export const INGEST_ARGS = 5;
-export const INGEST_SHARED = 9;
+export const INGEST_SHARED = 11;
 
 /** One delivery; a refusal is an error reply. ARGV: the shared arguments, then the delivery's. */
 export const INGEST = `${INGEST_ONE}
@@ -132,9 +146,9 @@ return out
 
 // One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences,
 // decided-by-time (retention). A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
-// indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs. The CMS event goes to the
-// outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
-const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
+// indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs, then the Approved/Rejected
+// listing's key split around the status. The CMS event goes to the outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
+const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
 local function apply(K, A, checked)
   local pairs_ = cjson.decode(A[7])
   local checks = {K[3], 'list', K[5], 'list'}
@@ -149,14 +163,19 @@ local function apply(K, A, checked)
     if cur[2] == A[2] then return {'moderated', cur[4]} end
     if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
   end
-  if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, A[8]) end end
+  for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
   local keys = {}
   for _, pair in ipairs(pairs_) do
     redis.call('ZADD', pair[1], pair[2], A[8])
     table.insert(keys, pair[1])
   end
-  redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9])
-  if #keys > 0 then redis.call('HSET', K[1], 'qidx', cjson.encode(keys)) else redis.call('HDEL', K[1], 'qidx') end
+  local implied = indexes_of(nil, A[4], A[14], A[15])
+  if #keys == 0 or (#keys == 1 and keys[1] == implied[1]) then
+    redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9])
+    if cur[3] then redis.call('HDEL', K[1], 'qidx') end
+  else
+    redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9], 'qidx', cjson.encode(keys))
+  end
   if A[1] == 'moderator' then redis.call('HSET', K[1], 'moderated', A[2]) end
   redis.call('RPUSH', K[2], A[5])
   redis.call('LPUSH', K[3], A[6])
@@ -170,7 +189,7 @@ end
 
 /** Keys and arguments per decision in `APPLY` and `APPLY_MANY`. */
 export const APPLY_KEYS = 8;
-export const APPLY_ARGS = 13;
+export const APPLY_ARGS = 15;
 
 /** One decision; a refusal is an error reply. */
 export const APPLY = `${APPLY_ONE}

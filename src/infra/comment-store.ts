@@ -70,11 +70,11 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV4', INGEST_KEYS, INGEST);
-    this.ingestManyScript = script(redis, 'cmIngestManyV1', null, INGEST_MANY);
-    this.applyScript = script(redis, 'cmApplyDecisionV3', APPLY_KEYS, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV5', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV2', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV4', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
-    this.applyManyScript = script(redis, 'cmApplyDecisionsV1', null, APPLY_MANY);
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV2', null, APPLY_MANY);
     this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
     this.threadCap = Math.max(1, threadSize * 3);
   }
@@ -105,6 +105,7 @@ export class CommentStore {
       ...keyAround((a) => this.keys.articleComments(site, a)),
       ...keyAround((a) => this.keys.articleThread(site, a)),
       ...keyAround((a) => this.keys.flaggedByArticle(site, a)),
+      ...keyAround((status) => this.keys.decidedByStatus(site, status)),
     ];
   }
 
@@ -172,6 +173,7 @@ export class CommentStore {
         input.eventId,
         eventBody(input.event),
         String(Date.parse(decision.decidedAt)),
+        ...keyAround((status) => this.keys.decidedByStatus(site, status)),
       ],
     };
   }

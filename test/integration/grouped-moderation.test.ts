@@ -180,3 +180,28 @@ it('stores a batch in shared script calls, refusing only the item whose key has 
   expect(history).toEqual({ at: expect.any(String), event: 'received', by: 'cms', to: 'queued', bodyHash: bodyHash(items[0].body) });
   for (const id of ['k-1', 'k-2']) expect((await decided(id)).history.filter((h) => h.event === 'decided')).toHaveLength(1);
 });
+
+it('keeps an approved comment in the Approved listing without storing the index in its hash; an edit and an erasure take it out', async () => {
+  const store = svc.runtime.apiStores.comments;
+  const keys = svc.runtime.keys;
+  const approve = async (id: string) => {
+    const r = (await store.getCurrent('demo', id))!;
+    const d = { status: 'approved' as const, reasons: [], scores: {}, decidedBy: 'auto', decidedAt: new Date().toISOString(), bodyHash: r.bodyHash, modelVersion: 'm', policyVersion: 'p', provider: 'local' };
+    expect((await store.applyDecision(decisionWrite(keys, r, d, { mode: 'auto', event: 'decided', by: 'auto', codes: [] }))).outcome).toBe('applied');
+  };
+  const listed = async () => (await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'q-1')) !== null;
+  const c = comment('q-1');
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  await approve('q-1');
+  expect(await listed()).toBe(true);
+  expect(await redis.hexists(keys.comment('demo', 'q-1'), 'qidx')).toBe(0);
+
+  const edited = { ...c, body: `${c.body} (edited)` };
+  expect((await store.ingest('demo', edited, bodyHash(edited.body), new Date())).outcome).toBe('edited');
+  expect(await listed()).toBe(false);
+
+  await approve('q-1');
+  expect(await listed()).toBe(true);
+  expect(await svc.runtime.apiStores.erasures.eraseComment('demo', 'q-1')).toBe(true);
+  expect(await listed()).toBe(false);
+});
