@@ -6,8 +6,8 @@
  * key whose name carries an id, once per script call (`checked` remembers the keys a call has seen:
  * a group's decisions share the site's indexes, an author's record, an article's thread); the
  * comment's own hash needs none (`readComment` reads it first, and a wrong type answers the same
- * refusal), nor its history when a decision is applied (the ingest script checked it when it created
- * it with the hash), nor the site's fixed-name keys (stats, outbox queue, sequences, retention
+ * refusal), nor does its history, a field of that hash (records stored before that keep a history
+ * list, checked when written), nor the site's fixed-name keys (stats, outbox queue, sequences, retention
  * index), whose names no escaped id can spell.
  */
 import { KEY_PART_LUA } from './keys';
@@ -46,6 +46,15 @@ local function readComment(key, ...)
   if r['err'] then return nil, '${WRONG_KEY_TYPE} ' .. key .. ' is not a hash' end
   return r
 end
+-- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
+-- in the history list (h nil), where their new entries go too (its type checked first, as before).
+local function appended(h, entry) return string.sub(h, 1, -2) .. ',' .. entry .. ']' end
+local function legacyHistoryRefused(h, listKey, checked)
+  if h then return nil end
+  local bad = wrongType({listKey, 'list'}, checked)
+  if bad then return '${WRONG_KEY_TYPE} ' .. bad end
+  return nil
+end
 `;
 
 
@@ -60,19 +69,20 @@ local function history(event, S, C)
   return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
 end
 local function ingest(K, C, S, checked)
-  local bad = wrongType({K[2], 'list', K[3], 'zset', K[4], 'list', K[5], 'set'}, checked)
+  local bad = wrongType({K[3], 'zset', K[4], 'list', K[5], 'set'}, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
-  local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment')
+  local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment', 'h')
   if refused then return {'error', refused} end
   if not cur[1] then
-    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1])
-    redis.call('RPUSH', K[2], history('received', S, C))
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
     redis.call('ZADD', K[3], S[2], C[3])
     redis.call('LPUSH', K[4], C[4])
     redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
     redis.call('SADD', K[5], C[3])
     return {'created', 'queued'}
   end
+  refused = legacyHistoryRefused(cur[5], K[2], checked)
+  if refused then return {'error', refused} end
   -- An edit may move the comment to another article: it leaves the old thread for the new one.
   local old = cjson.decode(cur[4]).articleId
   local moved = old ~= C[5]
@@ -108,8 +118,13 @@ local function ingest(K, C, S, checked)
   end
   for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
   if cur[3] then redis.call('HDEL', K[1], 'qidx') end
-  redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
-  redis.call('RPUSH', K[2], history('edited', S, C))
+  local entry = history('edited', S, C)
+  if cur[5] then
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1], 'h', appended(cur[5], entry))
+  else
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
+    redis.call('RPUSH', K[2], entry)
+  end
   redis.call('LPUSH', K[4], C[4])
   redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
   return {'edited', 'queued'}
@@ -155,7 +170,7 @@ local function apply(K, A, checked)
   for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
   local bad = wrongType(checks, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
-  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status')
+  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status', 'h')
   if refused then return {'error', refused} end
   if not cur[1] then return {'missing', ''} end
   if cur[1] ~= A[2] then return {'stale', cur[4]} end
@@ -163,21 +178,23 @@ local function apply(K, A, checked)
     if cur[2] == A[2] then return {'moderated', cur[4]} end
     if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
   end
+  refused = legacyHistoryRefused(cur[5], K[2], checked)
+  if refused then return {'error', refused} end
   for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
   local keys = {}
   for _, pair in ipairs(pairs_) do
     redis.call('ZADD', pair[1], pair[2], A[8])
     table.insert(keys, pair[1])
   end
+  local fields = {'status', A[4], 'decision', A[3], 'updatedAt', A[9]}
   local implied = indexes_of(nil, A[4], A[14], A[15])
-  if #keys == 0 or (#keys == 1 and keys[1] == implied[1]) then
-    redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9])
-    if cur[3] then redis.call('HDEL', K[1], 'qidx') end
-  else
-    redis.call('HSET', K[1], 'status', A[4], 'decision', A[3], 'updatedAt', A[9], 'qidx', cjson.encode(keys))
-  end
-  if A[1] == 'moderator' then redis.call('HSET', K[1], 'moderated', A[2]) end
-  redis.call('RPUSH', K[2], A[5])
+  local storeQidx = #keys > 1 or (#keys == 1 and keys[1] ~= implied[1])
+  if storeQidx then table.insert(fields, 'qidx'); table.insert(fields, cjson.encode(keys)) end
+  if A[1] == 'moderator' then table.insert(fields, 'moderated'); table.insert(fields, A[2]) end
+  if cur[5] then table.insert(fields, 'h'); table.insert(fields, appended(cur[5], A[5])) end
+  redis.call('HSET', K[1], unpack(fields))
+  if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
+  if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
   redis.call('LPUSH', K[3], A[6])
   redis.call('LTRIM', K[3], 0, 49)
   redis.call('HINCRBY', K[4], A[4], 1)

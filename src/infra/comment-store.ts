@@ -70,11 +70,11 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV5', INGEST_KEYS, INGEST);
-    this.ingestManyScript = script(redis, 'cmIngestManyV2', null, INGEST_MANY);
-    this.applyScript = script(redis, 'cmApplyDecisionV4', APPLY_KEYS, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV6', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV3', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV5', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
-    this.applyManyScript = script(redis, 'cmApplyDecisionsV2', null, APPLY_MANY);
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV3', null, APPLY_MANY);
     this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
     this.threadCap = Math.max(1, threadSize * 3);
   }
@@ -179,17 +179,19 @@ export class CommentStore {
   }
 
   async get(site: string, id: string): Promise<CommentRecord | null> {
-    const [hash, history] = await Promise.all([
+    const [hash, legacyHistory] = await Promise.all([
       this.redis.hgetall(this.keys.comment(site, id)),
+      // Records stored before the history moved into the hash ('h') keep it in a list of its own.
       this.redis.lrange(this.keys.history(site, id), 0, -1),
     ]);
-    return hash.comment ? toRecord(site, hash, history) : null;
+    if (!hash.comment) return null;
+    const history = [...legacyHistory.map((s) => JSON.parse(s) as HistoryEntry), ...(hash.h ? (JSON.parse(hash.h) as HistoryEntry[]) : [])];
+    return toRecord(site, hash, history);
   }
 
   /** The record without its history (what a worker needs), or null. */
   async getCurrent(site: string, id: string): Promise<CommentRecord | null> {
-    const hash = await this.redis.hgetall(this.keys.comment(site, id));
-    return hash.comment ? toRecord(site, hash, []) : null;
+    return fromFields(site, await this.redis.hmget(this.keys.comment(site, id), ...RECORD_FIELDS));
   }
 
   /**
@@ -215,11 +217,11 @@ export class CommentStore {
   async getMany(site: string, ids: readonly string[]): Promise<CommentRecord[]> {
     if (ids.length === 0) return [];
     const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hgetall(this.keys.comment(site, id));
+    for (const id of ids) pipe.hmget(this.keys.comment(site, id), ...RECORD_FIELDS);
     const results = (await pipe.exec()) ?? [];
-    return results.flatMap(([err, hash]) => {
-      const h = hash as Record<string, string>;
-      return !err && h?.comment ? [toRecord(site, h, [])] : [];
+    return results.flatMap(([err, values]) => {
+      const record = err ? null : fromFields(site, values as Array<string | null>);
+      return record ? [record] : [];
     });
   }
 
@@ -249,7 +251,19 @@ export class CommentStore {
   }
 }
 
-function toRecord(site: string, h: Record<string, string>, history: string[]): CommentRecord {
+/** The hash fields a record is made of, its history ('h') aside. */
+const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;
+
+function fromFields(site: string, values: Array<string | null>): CommentRecord | null {
+  if (!values[0]) return null;
+  const h: Record<string, string> = {};
+  RECORD_FIELDS.forEach((f, i) => {
+    if (values[i] !== null) h[f] = values[i]!;
+  });
+  return toRecord(site, h, []);
+}
+
+function toRecord(site: string, h: Record<string, string>, history: HistoryEntry[]): CommentRecord {
   return {
     site,
     comment: JSON.parse(h.comment) as CommentInput,
@@ -259,6 +273,6 @@ function toRecord(site: string, h: Record<string, string>, history: string[]): C
     moderatedBodyHash: h.moderated || undefined,
     receivedAt: h.receivedAt,
     updatedAt: h.updatedAt,
-    history: history.map((s) => JSON.parse(s) as HistoryEntry),
+    history,
   };
 }

@@ -169,7 +169,7 @@ it('writes a group of decisions in one call, refusing only the one whose key has
 });
 
 it('stores a batch in shared script calls, refusing only the item whose key has the wrong type', async () => {
-  await redis.set(svc.runtime.keys.history('demo', 'k-bad'), 'junk');
+  await redis.set(svc.runtime.keys.authorComments('demo', 'reader-k-bad'), 'junk');
   const items = ['k-1', 'k-bad', 'k-2'].map((id) => comment(id, 'art-k'));
   const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments/batch', 'grouped-secret-1', JSON.stringify({ comments: items }));
   expect(res.status).toBe(202);
