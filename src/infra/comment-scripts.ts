@@ -7,8 +7,10 @@
  * a group's decisions share the site's indexes, an author's record, an article's thread); the
  * comment's own hash needs none (`readComment` reads it first, and a wrong type answers the same
  * refusal), nor does its history, a field of that hash (records stored before that keep a history
- * list, checked when written), nor the site's fixed-name keys (stats, outbox queue, sequences, retention
- * index), whose names no escaped id can spell.
+ * list, checked when written), nor the key of the script's first write (the
+ * author's comment ids on ingest, the author's decisions on apply: `firstWrite` runs it under pcall,
+ * so a wrong type refuses it before anything else is written), nor the site's fixed-name keys (stats,
+ * outbox queue, sequences, retention index), whose names no escaped id can spell.
  */
 import { KEY_PART_LUA } from './keys';
 import { OUTBOX_PUSH_LUA } from './outbox';
@@ -46,6 +48,13 @@ local function readComment(key, ...)
   if r['err'] then return nil, '${WRONG_KEY_TYPE} ' .. key .. ' is not a hash' end
   return r
 end
+-- The script's first write doubles as the type check of its key (saves a TYPE): a key of another type
+-- refuses it, and nothing has been written yet. Answers the refusal, or nil once written.
+local function firstWrite(expected, cmd, key, ...)
+  local r = redis.pcall(cmd, key, ...)
+  if type(r) == 'table' and r['err'] then return '${WRONG_KEY_TYPE} ' .. key .. ' is not a ' .. expected end
+  return nil
+end
 -- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
 -- in the history list (h nil), where their new entries go too (its type checked first, as before).
 local function appended(h, entry) return string.sub(h, 1, -2) .. ',' .. entry .. ']' end
@@ -69,16 +78,17 @@ local function history(event, S, C)
   return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
 end
 local function ingest(K, C, S, checked)
-  local bad = wrongType({K[3], 'zset', K[4], 'list', K[5], 'set'}, checked)
+  local bad = wrongType({K[3], 'zset', K[4], 'list'}, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
   local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment', 'h')
   if refused then return {'error', refused} end
   if not cur[1] then
+    refused = firstWrite('set', 'SADD', K[5], C[3])
+    if refused then return {'error', refused} end
     redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
     redis.call('ZADD', K[3], S[2], C[3])
     redis.call('LPUSH', K[4], C[4])
     redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
-    redis.call('SADD', K[5], C[3])
     return {'created', 'queued'}
   end
   refused = legacyHistoryRefused(cur[5], K[2], checked)
@@ -166,7 +176,7 @@ return out
 const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
 local function apply(K, A, checked)
   local pairs_ = cjson.decode(A[7])
-  local checks = {K[3], 'list', K[5], 'list'}
+  local checks = {K[5], 'list'}
   for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
   local bad = wrongType(checks, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
@@ -178,7 +188,7 @@ local function apply(K, A, checked)
     if cur[2] == A[2] then return {'moderated', cur[4]} end
     if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
   end
-  refused = legacyHistoryRefused(cur[5], K[2], checked)
+  refused = legacyHistoryRefused(cur[5], K[2], checked) or firstWrite('list', 'LPUSH', K[3], A[6])
   if refused then return {'error', refused} end
   for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
   local keys = {}
@@ -195,7 +205,6 @@ local function apply(K, A, checked)
   redis.call('HSET', K[1], unpack(fields))
   if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
   if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
-  redis.call('LPUSH', K[3], A[6])
   redis.call('LTRIM', K[3], 0, 49)
   redis.call('HINCRBY', K[4], A[4], 1)
   if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end

@@ -63,3 +63,22 @@ it('refuses a decision on such a record when its history list has another type, 
   expect(await redis.hget(keys.comment('demo', 'r-bad'), 'status')).toBe('queued');
   expect(await redis.exists(keys.outbox('demo', 'c:r-bad'))).toBe(0);
 });
+
+it("refuses a new comment whose author's comment-id set has another type (its first write), writing nothing", async () => {
+  const c = { ...comment('r-a1'), articleId: 'art-r-a', author: { id: 'reader-clash' } };
+  await redis.set(keys.authorComments('demo', 'reader-clash'), 'junk');
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(/WRONGKEYTYPE .* is not a set/);
+  expect(await redis.exists(keys.comment('demo', 'r-a1'), keys.articleComments('demo', 'art-r-a'), keys.articleThread('demo', 'art-r-a'))).toBe(0);
+});
+
+it("refuses a decision whose author's decision list has another type (its first write), writing nothing", async () => {
+  const c = { ...comment('r-d1'), articleId: 'art-r-d', author: { id: 'reader-d' } };
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  await redis.set(keys.authorDecisions('demo', 'reader-d'), 'junk');
+  await expect(decide('r-d1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
+  const r = (await store.get('demo', 'r-d1'))!;
+  expect(r.status).toBe('queued');
+  expect(r.history.map((h) => h.event)).toEqual(['received']);
+  expect(await redis.exists(keys.outbox('demo', 'c:r-d1'))).toBe(0);
+  expect(await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'r-d1')).toBeNull();
+});
