@@ -196,20 +196,28 @@ export class CommentStore {
 
   /**
    * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
-   * first, from the capped thread list (one LRANGE; the list holds `3 × threadSize` entries).
+   * first, from the capped thread list (newest first, `3 × threadSize` entries). Reads `limit` + a few
+   * entries first (a worker keeping up finds few newer comments ahead of its own), and the rest of
+   * the list only when those were not enough.
    */
   async threadBefore(site: string, articleId: string, beforeMs: number, limit: number, excludeId?: string): Promise<ThreadEntry[]> {
     if (limit <= 0) return [];
-    const raw = await this.redis.lrange(this.keys.articleThread(site, articleId), 0, this.threadCap - 1);
+    const key = this.keys.articleThread(site, articleId);
+    const first = Math.min(this.threadCap, limit + THREAD_SLACK);
     const seen = new Set<string>(excludeId ? [excludeId] : []);
     const out: ThreadEntry[] = [];
-    for (const s of raw) {
-      const e = JSON.parse(s) as ThreadEntry;
-      if (e.t >= beforeMs || seen.has(e.id)) continue;
-      seen.add(e.id);
-      out.push(e);
-      if (out.length === limit) break;
-    }
+    const take = (raw: string[]) => {
+      for (const s of raw) {
+        const e = JSON.parse(s) as ThreadEntry;
+        if (e.t >= beforeMs || seen.has(e.id)) continue;
+        seen.add(e.id);
+        out.push(e);
+        if (out.length === limit) return;
+      }
+    };
+    const head = await this.redis.lrange(key, 0, first - 1);
+    take(head);
+    if (out.length < limit && head.length === first && first < this.threadCap) take(await this.redis.lrange(key, first, this.threadCap - 1));
     return out.reverse();
   }
 
@@ -250,6 +258,9 @@ export class CommentStore {
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 }
+
+/** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
+const THREAD_SLACK = 8;
 
 /** The hash fields a record is made of, its history ('h') aside. */
 const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;

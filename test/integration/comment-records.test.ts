@@ -82,3 +82,15 @@ it("refuses a decision whose author's decision list has another type (its first 
   expect(await redis.exists(keys.outbox('demo', 'c:r-d1'))).toBe(0);
   expect(await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'r-d1')).toBeNull();
 });
+
+it('reads the thread before a comment from the head of the list, and further down when newer comments fill the head', async () => {
+  const small = new CommentStore(redis, keys, 5); // thread list capped at 15 entries
+  const t0 = Date.now();
+  for (let i = 0; i < 14; i++) {
+    const c = { id: `t-${i}`, articleId: 'art-t', author: { id: `reader-t${i}` }, body: `Comment number ${i} on the tram plan.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+  }
+  const ids = async (beforeIndex: number) => (await small.threadBefore('demo', 'art-t', t0 + beforeIndex, 5)).map((e) => e.id);
+  expect(await ids(12)).toEqual(['t-7', 't-8', 't-9', 't-10', 't-11']); // all within the first read
+  expect(await ids(4)).toEqual(['t-0', 't-1', 't-2', 't-3']); // t-0 lies past the first 13 entries
+});
