@@ -64,9 +64,8 @@ export async function submitComments(site: string, submissions: CommentSubmissio
   const articleErrors = new Map<string, unknown>();
   await Promise.all([...articles].map(([id, a]) => deps.articles.putIfAbsent(site, id, a, now).catch((err) => articleErrors.set(id, err))));
 
-  const stored: Array<SubmitOutcome & { hash?: string }> = submissions.map(({ articleId }) =>
-    articleErrors.has(articleId) ? { ok: false, error: articleErrors.get(articleId) } : { ok: false, error: undefined },
-  );
+  // Every item not stored below keeps its article's error.
+  const stored: Array<SubmitOutcome & { hash?: string }> = submissions.map(({ articleId }) => ({ ok: false, error: articleErrors.get(articleId) }));
   const todo = submissions.flatMap(({ article, ...comment }, index) => (articleErrors.has(comment.articleId) ? [] : [{ index, comment, hash: bodyHash(comment.body) }]));
   const chunks = Array.from({ length: Math.ceil(todo.length / INGEST_CHUNK) }, (_, k) => todo.slice(k * INGEST_CHUNK, (k + 1) * INGEST_CHUNK));
   await Promise.all(
