@@ -238,10 +238,3 @@ for i = 0, #KEYS / ${APPLY_KEYS} - 1 do
 end
 return out
 `;
-
-// KEYS: the text's recent posters (set). ARGV: comment id, window seconds. Answers the set's size.
-export const COUNT_REPEATS = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return redis.call('SCARD', KEYS[1])
-`;

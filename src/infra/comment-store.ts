@@ -6,7 +6,8 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_KEYS, APPLY_MANY, COUNT_REPEATS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { RecentPosters } from './recent-posters';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -61,7 +62,7 @@ export class CommentStore {
   private readonly ingestManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[IngestOutcome | 'error', string]>>;
   private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
   private readonly applyManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[ApplyOutcome | 'error', string, number | undefined]>>;
-  private readonly countRepeatsScript: (...args: Array<string | number>) => Promise<number>;
+  private readonly repeats: RecentPosters;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
 
@@ -75,7 +76,7 @@ export class CommentStore {
     this.applyScript = script(redis, 'cmApplyDecisionV5', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
     this.applyManyScript = script(redis, 'cmApplyDecisionsV3', null, APPLY_MANY);
-    this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
+    this.repeats = new RecentPosters(redis);
     this.threadCap = Math.max(1, threadSize * 3);
   }
 
@@ -247,9 +248,9 @@ export class CommentStore {
 
   /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
   async countRepeats(site: string, fingerprint: string, commentId: string, windowSeconds: number): Promise<number> {
-    // One script rather than MULTI/EXEC: one command instead of five, and no transaction object per comment.
-    const count = await this.countRepeatsScript(this.keys.textPosts(site, fingerprint), commentId, windowSeconds);
-    return Math.max(0, count - 1);
+    // Counts asked for in the same tick (a group's comments) share one script call.
+    const posters = await this.repeats.posters(site, this.keys.textPosts(site, fingerprint), commentId, windowSeconds);
+    return Math.max(0, posters - 1);
   }
 
   /** Decision counts by status since the store began. */

@@ -94,3 +94,14 @@ it('reads the thread before a comment from the head of the list, and further dow
   expect(await ids(12)).toEqual(['t-7', 't-8', 't-9', 't-10', 't-11']); // all within the first read
   expect(await ids(4)).toEqual(['t-0', 't-1', 't-2', 't-3']); // t-0 lies past the first 13 entries
 });
+
+it('counts repeat posts asked for in the same tick in order, per site', async () => {
+  const counts = await Promise.all([
+    store.countRepeats('demo', 'fp-same', 'p-1', 60),
+    store.countRepeats('demo', 'fp-same', 'p-2', 60),
+    store.countRepeats('other', 'fp-same', 'p-3', 60),
+    store.countRepeats('demo', 'fp-same', 'p-1', 60), // the same comment again is not another poster
+  ]);
+  expect(counts).toEqual([0, 1, 0, 1]);
+  expect(await redis.ttl(keys.textPosts('demo', 'fp-same'))).toBeGreaterThan(50);
+});
