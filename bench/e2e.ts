@@ -11,7 +11,10 @@
  * a worker process at concurrency 32) and the ratio. Every phase is bounded in time.
  *
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
- *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR]
+ *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
+ *
+ * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
+ * `--stock-redis` leaves Redis's defaults.
  *
  * The machine may be shared: run it several times and report ranges.
  */
@@ -28,7 +31,7 @@ import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { freePort } from '../test/support/free-port';
-import { numberArg as arg, percentile as pct, textArg as argText } from './support';
+import { numberArg as arg, percentile as pct, RECOMMENDED_REDIS_ARGS, textArg as argText } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 const SITE = 'bench';
@@ -51,6 +54,21 @@ function cpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** Moderation jobs the worker processes have finished so far (their /metrics: job duration count). */
+async function jobsDone(ports: number[]): Promise<number> {
+  let n = 0;
+  for (const port of ports) {
+    const text = await new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body));
+      }).on('error', reject);
+    }).catch(() => '');
+    for (const m of text.matchAll(/^moderation_job_duration_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  }
+  return n;
 }
 
 async function redisCpu(redis: Redis): Promise<number> {
@@ -204,7 +222,9 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => callbackServer.listen(0, '127.0.0.1', r));
   const callbackUrl = `http://127.0.0.1:${(callbackServer.address() as net.AddressInfo).port}/callback`;
 
-  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp], { stdio: 'ignore' });
+  // The recommended setting (docs/reliability.md, docker-compose.yml) unless --stock-redis.
+  const redisTuning = process.argv.includes('--stock-redis') ? [] : RECOMMENDED_REDIS_ARGS;
+  const redisProc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp, ...redisTuning], { stdio: 'ignore' });
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const sub = new Redis(redisUrl, { lazyConnect: true });
   for (const r of [redis, sub]) r.on('error', () => undefined);
@@ -216,7 +236,8 @@ async function main(): Promise<void> {
     writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl }], moderators: [] }));
     const env = { CONFIG_FILE: configFile, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', WORKER_CONCURRENCY: String(concurrency), WORKER_METRICS_PORT: '0', API_PROCESSES: String(apis) };
     const apiProcs = [startProcess('api', ['src/main.ts', '--role', 'api'], env, profileDir)];
-    const workerProcs = Array.from({ length: workers }, (_, i) => startProcess(`worker-${i}`, ['src/main.ts', '--role', 'worker'], env, profileDir));
+    const workerPorts = await Promise.all(Array.from({ length: workers }, () => freePort()));
+    const workerProcs = workerPorts.map((port, i) => startProcess(`worker-${i}`, ['src/main.ts', '--role', 'worker'], { ...env, WORKER_METRICS_PORT: String(port) }, profileDir));
     procs.push(...apiProcs, ...workerProcs);
     const send = makeClient(apiPort, Math.max(inFlight, 256));
     await waitFor('the API', 60_000, () => send('GET', '/comments/none', undefined).then((r) => r.status > 0, () => false), 200);
@@ -236,7 +257,7 @@ async function main(): Promise<void> {
       if (r.status >= 300) throw new Error(`article a${a}: HTTP ${r.status} ${r.body}`);
     }
 
-    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
     // 1. Batch ingest (1,000 per request); the first batch also gives every article a 20-comment thread.
     const batchIds: string[] = [];
@@ -258,6 +279,7 @@ async function main(): Promise<void> {
     // 2. Saturation: `inFlight` requests in flight, every comment accepted and decided.
     const pids = { api: apiProcs.map((p) => p.child.pid!), worker: workerProcs.map((p) => p.child.pid!) };
     const cpu = () => ({ api: pids.api.reduce((s, p) => s + cpuSeconds(p), 0) + apiChildrenCpu(pids.api), worker: pids.worker.reduce((s, p) => s + cpuSeconds(p), 0), driver: process.cpuUsage() });
+    const jobs0 = await jobsDone(workerPorts);
     const stats0 = await commandStats(redis);
     const mem0 = await usedMemory(redis);
     const rcpu0 = await redisCpu(redis);
@@ -286,6 +308,7 @@ async function main(): Promise<void> {
     const cpu1 = cpu();
     const rcpu1 = await redisCpu(redis);
     const stats1 = await commandStats(redis);
+    const jobs1 = await jobsDone(workerPorts);
     // Completed jobs are trimmed to keepCompleted; wait a moment for the callback jobs to finish too.
     await sleep(500);
     const mem1 = await usedMemory(redis);
@@ -304,6 +327,7 @@ async function main(): Promise<void> {
     console.log(`  accept→decision p50 ${fmt(pct(sat, 50))} ms, p99 ${fmt(pct(sat, 99))} ms (backlog included)`);
     const driverCpu = process.cpuUsage(cpu0.driver);
     console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
+    console.log(`  moderation jobs: ${fmt(jobs1 - jobs0)} for ${total} comments (${fmt(total / (jobs1 - jobs0), 1)} comments per job)`);
     console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.filter(([, n]) => n / total >= 0.5).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
     console.log(`  Redis memory per stored comment: ${fmt(sampleBytes / sample.length)} B (MEMORY USAGE of comment hash + history, ${sample.length} sampled); used_memory grew ${fmt((mem1 - mem0) / total)} B per comment (includes thread entries, author records, retained jobs)`);
 

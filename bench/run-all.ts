@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['bench:classifier', 'bench:classify-cli', 'bench:wordlist', 'bench:ingest', 'bench:e2e', 'bench:queue', 'bench:dropin'];
+const BENCHES = ['bench:classifier', 'bench:classify-cli', 'bench:wordlist', 'bench:ingest', 'bench:e2e', 'bench:batch', 'bench:queue', 'bench:dropin'];
 const root = path.resolve(__dirname, '..');
 
 for (const name of BENCHES) {

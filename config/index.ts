@@ -51,6 +51,8 @@ export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']
   ['API_PROCESSES', ['http', 'processes'], 'number'],
   ['WORKER_CONCURRENCY', ['worker', 'concurrency'], 'number'],
   ['WORKER_METRICS_PORT', ['worker', 'metricsPort'], 'number'],
+  ['MODERATION_GROUP_WINDOW_MS', ['worker', 'groupWindowMs'], 'number'],
+  ['MODERATION_GROUP_MAX', ['worker', 'groupMax'], 'number'],
   ['CALLBACK_TIMEOUT_MS', ['callbacks', 'timeoutMs'], 'number'],
   ['CALLBACK_ATTEMPTS', ['callbacks', 'attempts'], 'number'],
   ['CALLBACK_BACKOFF_MS', ['callbacks', 'backoffMs'], 'number'],

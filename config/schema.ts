@@ -118,6 +118,13 @@ export const ConfigSchema = z
     worker: z
       .object({
         concurrency: z.number().int().min(1).max(256).default(32),
+        /**
+         * API side: comments stored within this many ms of each other (same site) share one moderation
+         * job; 0 groups only what is stored in the same event-loop turn.
+         */
+        groupWindowMs: z.number().int().min(0).max(50).default(1),
+        /** Most comments in one moderation job (1: one job per comment, as before grouping). */
+        groupMax: z.number().int().min(1).max(1_000).default(64),
         /** Attempts for a moderation job that fails transiently. */
         attempts: z.number().int().min(1).default(8),
         backoffMs: z.number().int().min(10).default(1_000),

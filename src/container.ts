@@ -28,6 +28,7 @@ import { createKeys, type Keys } from './infra/keys';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { ErasureStore } from './infra/erasure-store';
 import { Outbox, OutboxCallbacks } from './infra/outbox';
+import { CoalescingModerationJobs } from './infra/moderation-jobs';
 import { createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
@@ -59,6 +60,8 @@ export class Runtime {
   /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
   readonly workerRedis: Redis;
   readonly queue: ModerationQueue;
+  /** The API's way onto `queue`: comments stored close together share a job. */
+  readonly jobs: CoalescingModerationJobs;
   /** Where events other than decisions (user.moderated) go: the outbox, on the API's connection. */
   readonly callbacks: CallbackQueue;
   private readonly workers: Worker[] = [];
@@ -110,6 +113,7 @@ export class Runtime {
     this.workerRedis = workerRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
     this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.jobs = new CoalescingModerationJobs(this.queue, { windowMs: config.worker.groupWindowMs, maxGroup: config.worker.groupMax });
     this.apiStores = this.store(apiRedis);
     this.callbacks = new OutboxCallbacks(this.apiStores.outbox);
     this.uploadSlots = new UploadSlots(config.http.maxConcurrentUploads);
@@ -162,7 +166,7 @@ export class Runtime {
       deadLetters,
       labels,
       sites: this.sites,
-      queue: this.queue,
+      jobs: this.jobs,
       outbox,
       erasure: this.eraseDeps(erasures),
       moderators: this.moderators,
@@ -278,6 +282,7 @@ export class Runtime {
   async close(): Promise<void> {
     this.retention?.close();
     await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
+    await this.jobs.flush().catch(() => undefined);
     await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
   }

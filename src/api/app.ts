@@ -13,7 +13,7 @@ import type { DeadLetterStore } from '../infra/dead-letter-store';
 import type { LabelStore } from '../infra/label-store';
 import type { Metrics } from '../infra/metrics';
 import type { Outbox } from '../infra/outbox';
-import type { ModerationQueue } from '../infra/queues';
+import type { ModerationJobs } from '../infra/moderation-jobs';
 import type { Logger } from '../logger';
 import type { ModeratorDirectory } from '../security/moderators';
 import type { SeenSignatures } from '../infra/seen-signatures';
@@ -36,7 +36,8 @@ export interface ApiDeps {
   logger: Logger;
   comments: CommentStore;
   articles: ArticleStore;
-  queue: ModerationQueue;
+  /** Where stored comments' moderation jobs go (grouped). */
+  jobs: ModerationJobs;
   /** CMS events waiting for delivery (re-drive of dead letters). */
   outbox: Outbox;
   /** Erasure of comments and authors. */

@@ -27,7 +27,7 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     keys: runtime.keys,
     comments,
     articles,
-    queue: runtime.queue,
+    jobs: runtime.jobs,
     threadSize: config.worker.threadSize,
     repeatWindowSeconds: config.worker.repeatWindowSeconds,
     now: runtime.now,

@@ -4,6 +4,8 @@
  * know the old or the new one), `X-Event-Id` repeats the body's `eventId` for de-duplication.
  * Throws on network errors and non-2xx answers.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { signatureHeader, SIGNATURE_HEADER } from '../security/signature';
 
 export const EVENT_ID_HEADER = 'X-Event-Id';
@@ -28,26 +30,59 @@ export interface SendCallbackOptions {
   timeoutMs: number;
 }
 
-export async function sendCallback({ url, secrets, rawBody, eventId, timeoutMs }: SendCallbackOptions): Promise<number> {
-  let res: Response;
+/**
+ * Keep-alive connections per CMS host: a decision's callback costs a request on an open socket, not a
+ * connection (and node:http rather than fetch, whose web streams cost the worker ~9 % of its CPU).
+ */
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+
+export async function sendCallback(o: SendCallbackOptions): Promise<number> {
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signatureHeader([...secrets], rawBody),
-        [EVENT_ID_HEADER]: eventId,
-        'user-agent': 'comment-moderation-callback/1',
-      },
-      body: rawBody,
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    });
+    return await post(o);
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : ((err as Error).cause as Error)?.message ?? (err as Error).message;
-    throw new CallbackError(`callback to ${url} failed: ${reason}`);
+    // A kept-alive socket the CMS closed just as it was reused: send again on a fresh one (the event id makes that safe).
+    if ((err as { reusedSocket?: boolean }).reusedSocket) return post(o);
+    throw err;
   }
-  await res.body?.cancel().catch(() => undefined);
-  if (res.status < 200 || res.status > 299) throw new CallbackError(`callback to ${url} answered HTTP ${res.status}`, res.status);
-  return res.status;
+}
+
+function post({ url, secrets, rawBody, eventId, timeoutMs }: SendCallbackOptions): Promise<number> {
+  const target = new URL(url);
+  const agent = agents[target.protocol as keyof typeof agents];
+  if (!agent) return Promise.reject(new CallbackError(`callback to ${url} failed: unsupported protocol ${target.protocol}`));
+  const body = Buffer.from(rawBody);
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const req = (target.protocol === 'https:' ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          [SIGNATURE_HEADER]: signatureHeader([...secrets], rawBody),
+          [EVENT_ID_HEADER]: eventId,
+          'user-agent': 'comment-moderation-callback/1',
+        },
+      },
+      (res) => {
+        clearTimeout(timer);
+        res.resume(); // the answer's body is not read, but drained so the socket can serve the next callback
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status > 299) reject(new CallbackError(`callback to ${url} answered HTTP ${status}`, status));
+        else resolve(status);
+      },
+    );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      const failure = new CallbackError(`callback to ${url} failed: ${timedOut ? `timed out after ${timeoutMs} ms` : err.message}`);
+      reject(Object.assign(failure, { reusedSocket: !timedOut && req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' }));
+    });
+    req.end(body);
+  });
 }

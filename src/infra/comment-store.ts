@@ -6,8 +6,12 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { KEY_PART_LUA, keyAround, type Keys } from './keys';
-import { commentSubject, eventBody, OUTBOX_PUSH_LUA, type OutboxEvent } from './outbox';
+import { APPLY, APPLY_KEYS, APPLY_MANY, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { RecentPosters } from './recent-posters';
+import { keyAround, type Keys } from './keys';
+import { commentSubject, eventBody, type OutboxEvent } from './outbox';
+
+export { WRONG_KEY_TYPE } from './comment-scripts';
 
 /** Outcome of receiving a comment delivery. */
 export type IngestOutcome = 'created' | 'duplicate' | 'edited';
@@ -22,135 +26,6 @@ export type ApplyOutcome =
   /** this version was already decided automatically (a repeated job) */
   | 'duplicate'
   | 'missing';
-
-/**
- * Shared head of the scripts: refuses to write when a key exists with another type (an id that
- * forged another key's name), before anything is written, so nothing is left half-done. One TYPE per
- * key whose name carries an id; the comment's own hash needs none (`readComment` reads it first, and
- * a wrong type answers the same refusal), nor do the site's fixed-name keys (stats, outbox queue,
- * sequences, retention index), whose names no escaped id can spell.
- */
-/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
-export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
-
-const CHECK_TYPES = `
-local function wrongType(list)
-  for i = 1, #list, 2 do
-    local t = redis.call('TYPE', list[i])['ok']
-    if t ~= 'none' and t ~= list[i + 1] then return list[i] .. ' is a ' .. t .. ', not a ' .. list[i + 1] end
-  end
-  return nil
-end
--- HMGET of the comment's hash, the script's first command: a key of another type is refused (nothing written yet).
-local function readComment(key, ...)
-  local r = redis.pcall('HMGET', key, ...)
-  if r['err'] then return nil, redis.error_reply('${WRONG_KEY_TYPE} ' .. key .. ' is not a hash') end
-  return r
-end
-`;
-
-
-// KEYS: comment, history, article's comment ids, article's thread list, the author's comment ids.
-// ARGV: commentJson, bodyHash, nowIso, nowMs, receivedJson, editedJson, commentId, threadEntryJson, threadCap,
-//       articleId, then the ids key, thread list key and flagged-by-article key each split around the
-//       article id (to reach the old article's when an edit moves the comment).
-const INGEST = `${CHECK_TYPES}${KEY_PART_LUA}
-local bad = wrongType({KEYS[2], 'list', KEYS[3], 'zset', KEYS[4], 'list', KEYS[5], 'set'})
-if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur, refused = readComment(KEYS[1], 'bodyHash', 'status', 'qidx', 'comment')
-if refused then return refused end
-if not cur[1] then
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'receivedAt', ARGV[3], 'updatedAt', ARGV[3])
-  redis.call('RPUSH', KEYS[2], ARGV[5])
-  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[7])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  redis.call('SADD', KEYS[5], ARGV[7])
-  return {'created', 'queued'}
-end
--- An edit may move the comment to another article: it leaves the old thread for the new one.
-local old = cjson.decode(cur[4]).articleId
-local moved = old ~= ARGV[10]
-if moved then
-  local oldIds = ARGV[11] .. key_part(old) .. ARGV[12]
-  local score = redis.call('ZSCORE', oldIds, ARGV[7]) or ARGV[4]
-  redis.call('ZREM', oldIds, ARGV[7])
-  redis.call('ZADD', KEYS[3], score, ARGV[7])
-  local oldList = ARGV[13] .. key_part(old) .. ARGV[14]
-  for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
-    if cjson.decode(e).id == ARGV[7] then redis.call('LREM', oldList, 0, e) end
-  end
-end
-if cur[1] == ARGV[2] then
-  if not moved then return {'duplicate', cur[2]} end
-  -- Same text under another article: same decision; thread and article filter follow the article.
-  if cur[3] then
-    local ks = cjson.decode(cur[3])
-    for i, k in ipairs(ks) do
-      if k == ARGV[15] .. key_part(old) .. ARGV[16] then
-        local sc = redis.call('ZSCORE', k, ARGV[7])
-        redis.call('ZREM', k, ARGV[7])
-        ks[i] = ARGV[15] .. key_part(ARGV[10]) .. ARGV[16]
-        if sc then redis.call('ZADD', ks[i], sc, ARGV[7]) end
-      end
-    end
-    redis.call('HSET', KEYS[1], 'qidx', cjson.encode(ks))
-  end
-  redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'updatedAt', ARGV[3])
-  redis.call('LPUSH', KEYS[4], ARGV[8])
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-  return {'duplicate', cur[2]}
-end
-if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[7]) end end
-redis.call('HDEL', KEYS[1], 'qidx')
-redis.call('HSET', KEYS[1], 'comment', ARGV[1], 'bodyHash', ARGV[2], 'status', 'queued', 'updatedAt', ARGV[3])
-redis.call('RPUSH', KEYS[2], ARGV[6])
-redis.call('LPUSH', KEYS[4], ARGV[8])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
-return {'edited', 'queued'}
-`;
-
-
-// KEYS: comment, history, author decisions, stats, outbox list, outbox due, sequences, decided-by-time (retention).
-// ARGV: mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexPairsJson, commentId, nowIso,
-//       subject, eventId, eventBodyJson, nowMs. The CMS event goes to the outbox in the same write.
-const APPLY = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}
-local checks = {KEYS[2], 'list', KEYS[3], 'list', KEYS[5], 'list'}
-for _, pair in ipairs(cjson.decode(ARGV[7])) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
-local bad = wrongType(checks)
-if bad then return redis.error_reply('${WRONG_KEY_TYPE} ' .. bad) end
-local cur, refused = readComment(KEYS[1], 'bodyHash', 'moderated', 'qidx', 'status')
-if refused then return refused end
-if not cur[1] then return {'missing', ''} end
-if cur[1] ~= ARGV[2] then return {'stale', cur[4]} end
-if ARGV[1] == 'auto' then
-  if cur[2] == ARGV[2] then return {'moderated', cur[4]} end
-  if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
-end
-if cur[3] then for _, k in ipairs(cjson.decode(cur[3])) do redis.call('ZREM', k, ARGV[8]) end end
-local keys = {}
-for _, pair in ipairs(cjson.decode(ARGV[7])) do
-  redis.call('ZADD', pair[1], pair[2], ARGV[8])
-  table.insert(keys, pair[1])
-end
-redis.call('HSET', KEYS[1], 'status', ARGV[4], 'decision', ARGV[3], 'updatedAt', ARGV[9])
-if #keys > 0 then redis.call('HSET', KEYS[1], 'qidx', cjson.encode(keys)) else redis.call('HDEL', KEYS[1], 'qidx') end
-if ARGV[1] == 'moderator' then redis.call('HSET', KEYS[1], 'moderated', ARGV[2]) end
-redis.call('RPUSH', KEYS[2], ARGV[5])
-redis.call('LPUSH', KEYS[3], ARGV[6])
-redis.call('LTRIM', KEYS[3], 0, 49)
-redis.call('HINCRBY', KEYS[4], ARGV[4], 1)
-if ARGV[4] == 'approved' or ARGV[4] == 'rejected' then redis.call('ZADD', KEYS[8], ARGV[13], ARGV[8]) else redis.call('ZREM', KEYS[8], ARGV[8]) end
-local seq = outbox_push(KEYS[5], KEYS[6], KEYS[7], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
-return {'applied', cur[4], seq}
-`;
-
-// KEYS: the text's recent posters (set). ARGV: comment id, window seconds. Answers the set's size.
-const COUNT_REPEATS = `
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return redis.call('SCARD', KEYS[1])
-`;
 
 /** A sorted-set key and the member's score in it, for the flagged queue's indexes. */
 export type IndexEntry = [key: string, score: number];
@@ -184,8 +59,10 @@ export interface ThreadEntry {
 
 export class CommentStore {
   private readonly ingestScript: (...args: Array<string | number>) => Promise<[IngestOutcome, CommentStatus]>;
+  private readonly ingestManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[IngestOutcome | 'error', string]>>;
   private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
-  private readonly countRepeatsScript: (...args: Array<string | number>) => Promise<number>;
+  private readonly applyManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[ApplyOutcome | 'error', string, number | undefined]>>;
+  private readonly repeats: RecentPosters;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
 
@@ -194,39 +71,57 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV3', 5, INGEST);
-    this.applyScript = script(redis, 'cmApplyDecisionV2', 8, APPLY);
-    this.countRepeatsScript = script(redis, 'cmCountRepeats', 1, COUNT_REPEATS);
+    this.ingestScript = script(redis, 'cmIngestV6', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV3', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV5', APPLY_KEYS, APPLY);
+    // Key count given per call (numberOfKeys null): 8 per decision.
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV3', null, APPLY_MANY);
+    this.repeats = new RecentPosters(redis);
     this.threadCap = Math.max(1, threadSize * 3);
   }
 
   /** Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept). */
   async ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
-    const at = now.toISOString();
-    const received: HistoryEntry = { at, event: 'received', by: 'cms', to: 'queued', bodyHash: hash };
-    const edited: HistoryEntry = { at, event: 'edited', by: 'cms', to: 'queued', bodyHash: hash };
-    const entry: ThreadEntry = { id: comment.id, body: comment.body, author: comment.author, t: now.getTime() };
-    const [outcome, status] = await this.ingestScript(
-      this.keys.comment(site, comment.id),
-      this.keys.history(site, comment.id),
-      this.keys.articleComments(site, comment.articleId),
-      this.keys.articleThread(site, comment.articleId),
-      this.keys.authorComments(site, comment.author.id),
-      JSON.stringify(comment),
-      hash,
-      at,
+    const { keys, args } = this.ingestParts(site, comment, hash, now);
+    const [outcome, status] = await this.ingestScript(...keys, ...this.ingestShared(site, now), ...args);
+    return { outcome, status };
+  }
+
+  /**
+   * Stores several deliveries to one site (a batch request) in one script call, each as atomic as
+   * `ingest`; a refused one (a key of the wrong type) is an `Error` in its place, the others are stored.
+   */
+  async ingestMany(site: string, items: Array<{ comment: CommentInput; hash: string }>, now: Date): Promise<Array<{ outcome: IngestOutcome; status: CommentStatus } | Error>> {
+    if (items.length === 0) return [];
+    const parts = items.map((i) => this.ingestParts(site, i.comment, i.hash, now));
+    const answers = await this.ingestManyScript(parts.length * INGEST_KEYS, ...parts.flatMap((p) => p.keys), ...this.ingestShared(site, now), ...parts.flatMap((p) => p.args));
+    return answers.map(([outcome, status]) => (outcome === 'error' ? new Error(status) : { outcome, status: status as CommentStatus }));
+  }
+
+  private ingestShared(site: string, now: Date): Array<string | number> {
+    return [
+      now.toISOString(),
       String(now.getTime()),
-      JSON.stringify(received),
-      JSON.stringify(edited),
-      comment.id,
-      JSON.stringify(entry),
       this.threadCap,
-      comment.articleId,
       ...keyAround((a) => this.keys.articleComments(site, a)),
       ...keyAround((a) => this.keys.articleThread(site, a)),
       ...keyAround((a) => this.keys.flaggedByArticle(site, a)),
-    );
-    return { outcome, status };
+      ...keyAround((status) => this.keys.decidedByStatus(site, status)),
+    ];
+  }
+
+  private ingestParts(site: string, comment: CommentInput, hash: string, now: Date): { keys: string[]; args: string[] } {
+    const entry: ThreadEntry = { id: comment.id, body: comment.body, author: comment.author, t: now.getTime() };
+    return {
+      keys: [
+        this.keys.comment(site, comment.id),
+        this.keys.history(site, comment.id),
+        this.keys.articleComments(site, comment.articleId),
+        this.keys.articleThread(site, comment.articleId),
+        this.keys.authorComments(site, comment.author.id),
+      ],
+      args: [JSON.stringify(comment), hash, comment.id, JSON.stringify(entry), comment.articleId],
+    };
   }
 
   /**
@@ -234,64 +129,96 @@ export class CommentStore {
    * CMS event in the outbox (`sequence` is the event's number among this comment's events).
    */
   async applyDecision(input: ApplyDecisionInput): Promise<{ outcome: ApplyOutcome; previous: string; sequence?: number }> {
-    const { site, commentId, decision } = input;
-    const subject = commentSubject(commentId);
-    const [outcome, previous, sequence] = await this.applyScript(
-      this.keys.comment(site, commentId),
-      this.keys.history(site, commentId),
-      this.keys.authorDecisions(site, input.authorId),
-      this.keys.stats(site),
-      this.keys.outbox(site, subject),
-      this.keys.outboxDue(site),
-      this.keys.eventSequences(site),
-      this.keys.decidedByTime(site),
-      input.mode,
-      decision.bodyHash,
-      JSON.stringify(decision),
-      decision.status,
-      JSON.stringify(input.history),
-      JSON.stringify(input.authorEntry),
-      JSON.stringify(input.indexes),
-      commentId,
-      decision.decidedAt,
-      subject,
-      input.eventId,
-      eventBody(input.event),
-      String(Date.parse(decision.decidedAt)),
-    );
+    const { keys, args } = this.applyParts(input);
+    const [outcome, previous, sequence] = await this.applyScript(...keys, ...args);
     return { outcome, previous, sequence };
   }
 
+  /**
+   * Several decisions on one site (a moderation group) in one script call, each as atomic as
+   * `applyDecision`; a refused one (a key of the wrong type) is an `Error` in its place, the others
+   * are written.
+   */
+  async applyDecisions(inputs: ApplyDecisionInput[]): Promise<Array<{ outcome: ApplyOutcome; previous: string; sequence?: number } | Error>> {
+    if (inputs.length === 0) return [];
+    const parts = inputs.map((i) => this.applyParts(i));
+    const answers = await this.applyManyScript(parts.length * APPLY_KEYS, ...parts.flatMap((p) => p.keys), ...parts.flatMap((p) => p.args));
+    return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
+  }
+
+  private applyParts(input: ApplyDecisionInput): { keys: string[]; args: string[] } {
+    const { site, commentId, decision } = input;
+    const subject = commentSubject(commentId);
+    return {
+      keys: [
+        this.keys.comment(site, commentId),
+        this.keys.history(site, commentId),
+        this.keys.authorDecisions(site, input.authorId),
+        this.keys.stats(site),
+        this.keys.outbox(site, subject),
+        this.keys.outboxDue(site),
+        this.keys.eventSequences(site),
+        this.keys.decidedByTime(site),
+      ],
+      args: [
+        input.mode,
+        decision.bodyHash,
+        JSON.stringify(decision),
+        decision.status,
+        JSON.stringify(input.history),
+        JSON.stringify(input.authorEntry),
+        JSON.stringify(input.indexes),
+        commentId,
+        decision.decidedAt,
+        subject,
+        input.eventId,
+        eventBody(input.event),
+        String(Date.parse(decision.decidedAt)),
+        ...keyAround((status) => this.keys.decidedByStatus(site, status)),
+      ],
+    };
+  }
+
   async get(site: string, id: string): Promise<CommentRecord | null> {
-    const [hash, history] = await Promise.all([
+    const [hash, legacyHistory] = await Promise.all([
       this.redis.hgetall(this.keys.comment(site, id)),
+      // Records stored before the history moved into the hash ('h') keep it in a list of its own.
       this.redis.lrange(this.keys.history(site, id), 0, -1),
     ]);
-    return hash.comment ? toRecord(site, hash, history) : null;
+    if (!hash.comment) return null;
+    const history = [...legacyHistory.map((s) => JSON.parse(s) as HistoryEntry), ...(hash.h ? (JSON.parse(hash.h) as HistoryEntry[]) : [])];
+    return toRecord(site, hash, history);
   }
 
   /** The record without its history (what a worker needs), or null. */
   async getCurrent(site: string, id: string): Promise<CommentRecord | null> {
-    const hash = await this.redis.hgetall(this.keys.comment(site, id));
-    return hash.comment ? toRecord(site, hash, []) : null;
+    return fromFields(site, await this.redis.hmget(this.keys.comment(site, id), ...RECORD_FIELDS));
   }
 
   /**
    * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
-   * first, from the capped thread list (one LRANGE; the list holds `3 × threadSize` entries).
+   * first, from the capped thread list (newest first, `3 × threadSize` entries). Reads `limit` + a few
+   * entries first (a worker keeping up finds few newer comments ahead of its own), and the rest of
+   * the list only when those were not enough.
    */
   async threadBefore(site: string, articleId: string, beforeMs: number, limit: number, excludeId?: string): Promise<ThreadEntry[]> {
     if (limit <= 0) return [];
-    const raw = await this.redis.lrange(this.keys.articleThread(site, articleId), 0, this.threadCap - 1);
+    const key = this.keys.articleThread(site, articleId);
+    const first = Math.min(this.threadCap, limit + THREAD_SLACK);
     const seen = new Set<string>(excludeId ? [excludeId] : []);
     const out: ThreadEntry[] = [];
-    for (const s of raw) {
-      const e = JSON.parse(s) as ThreadEntry;
-      if (e.t >= beforeMs || seen.has(e.id)) continue;
-      seen.add(e.id);
-      out.push(e);
-      if (out.length === limit) break;
-    }
+    const take = (raw: string[]) => {
+      for (const s of raw) {
+        const e = JSON.parse(s) as ThreadEntry;
+        if (e.t >= beforeMs || seen.has(e.id)) continue;
+        seen.add(e.id);
+        out.push(e);
+        if (out.length === limit) return;
+      }
+    };
+    const head = await this.redis.lrange(key, 0, first - 1);
+    take(head);
+    if (out.length < limit && head.length === first && first < this.threadCap) take(await this.redis.lrange(key, first, this.threadCap - 1));
     return out.reverse();
   }
 
@@ -299,11 +226,11 @@ export class CommentStore {
   async getMany(site: string, ids: readonly string[]): Promise<CommentRecord[]> {
     if (ids.length === 0) return [];
     const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hgetall(this.keys.comment(site, id));
+    for (const id of ids) pipe.hmget(this.keys.comment(site, id), ...RECORD_FIELDS);
     const results = (await pipe.exec()) ?? [];
-    return results.flatMap(([err, hash]) => {
-      const h = hash as Record<string, string>;
-      return !err && h?.comment ? [toRecord(site, h, [])] : [];
+    return results.flatMap(([err, values]) => {
+      const record = err ? null : fromFields(site, values as Array<string | null>);
+      return record ? [record] : [];
     });
   }
 
@@ -321,9 +248,9 @@ export class CommentStore {
 
   /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
   async countRepeats(site: string, fingerprint: string, commentId: string, windowSeconds: number): Promise<number> {
-    // One script rather than MULTI/EXEC: one command instead of five, and no transaction object per comment.
-    const count = await this.countRepeatsScript(this.keys.textPosts(site, fingerprint), commentId, windowSeconds);
-    return Math.max(0, count - 1);
+    // Counts asked for in the same tick (a group's comments) share one script call.
+    const posters = await this.repeats.posters(site, this.keys.textPosts(site, fingerprint), commentId, windowSeconds);
+    return Math.max(0, posters - 1);
   }
 
   /** Decision counts by status since the store began. */
@@ -333,7 +260,22 @@ export class CommentStore {
   }
 }
 
-function toRecord(site: string, h: Record<string, string>, history: string[]): CommentRecord {
+/** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
+const THREAD_SLACK = 8;
+
+/** The hash fields a record is made of, its history ('h') aside. */
+const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;
+
+function fromFields(site: string, values: Array<string | null>): CommentRecord | null {
+  if (!values[0]) return null;
+  const h: Record<string, string> = {};
+  RECORD_FIELDS.forEach((f, i) => {
+    if (values[i] !== null) h[f] = values[i]!;
+  });
+  return toRecord(site, h, []);
+}
+
+function toRecord(site: string, h: Record<string, string>, history: HistoryEntry[]): CommentRecord {
   return {
     site,
     comment: JSON.parse(h.comment) as CommentInput,
@@ -343,6 +285,6 @@ function toRecord(site: string, h: Record<string, string>, history: string[]): C
     moderatedBodyHash: h.moderated || undefined,
     receivedAt: h.receivedAt,
     updatedAt: h.updatedAt,
-    history: history.map((s) => JSON.parse(s) as HistoryEntry),
+    history,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RedisClient as Redis } from './redis';
+import { QUEUE_INDEXES_LUA } from './comment-scripts';
 import { KEY_PART_LUA, keyAround, type Keys } from './keys';
 import { authorSubject, commentSubject } from './outbox';
 import type { LabelledExample } from './label-store';
@@ -17,8 +18,9 @@ import type { CommentInput } from '../moderation/types';
 // ARGV: commentId, subject, thread key around the article id (2), author decisions key around the
 //       author id (2), author comments key around the author id (2), the entry prefix of this comment
 //       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones), the
-//       article's thread list key around the article id (2).
-const ERASE_COMMENT = `${KEY_PART_LUA}
+//       article's thread list key around the article id (2), the Approved/Rejected listing's key around
+//       the status (2).
+const ERASE_COMMENT = `${KEY_PART_LUA}${QUEUE_INDEXES_LUA}
 local h = redis.call('HMGET', KEYS[1], 'comment', 'qidx', 'status')
 if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
   redis.call('ZREM', KEYS[8], ARGV[1])
@@ -26,7 +28,7 @@ if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
 end
 if h[1] then
   local c = cjson.decode(h[1])
-  if h[2] then for _, k in ipairs(cjson.decode(h[2])) do redis.call('ZREM', k, ARGV[1]) end end
+  for _, k in ipairs(indexes_of(h[2], h[3], ARGV[13], ARGV[14])) do redis.call('ZREM', k, ARGV[1]) end
   redis.call('ZREM', ARGV[3] .. key_part(c.articleId) .. ARGV[4], ARGV[1])
   local dk = ARGV[5] .. key_part(c.author.id) .. ARGV[6]
   for _, e in ipairs(redis.call('LRANGE', dk, 0, -1)) do
@@ -94,6 +96,7 @@ export class ErasureStore {
       `{"commentId":${JSON.stringify(id)},`,
       decidedOnly ? 'decided' : 'any',
       ...keyAround((a) => k.articleThread(site, a)),
+      ...keyAround((status) => k.decidedByStatus(site, status)),
     );
     return erased === 1;
   }

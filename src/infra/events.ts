@@ -12,19 +12,24 @@ export type SiteEvent = Record<string, unknown> & { type: string };
 /** Entries kept per site for replay (approximate trim). */
 export const EVENT_LOG_LENGTH = 5000;
 
-// KEYS: stream, channel. ARGV: json (an object), maxlen. The id is spliced in as the first field.
+// KEYS: stream, channel. ARGV: maxlen, then one JSON object per event. The id is spliced in as the first field.
 const PUBLISH = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
-local json = '{"eventId":"' .. id .. '",' .. string.sub(ARGV[1], 2)
-redis.call('PUBLISH', KEYS[2], json)
-return id
+local ids = {}
+for i = 2, #ARGV do
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
+  redis.call('PUBLISH', KEYS[2], '{"eventId":"' .. id .. '",' .. string.sub(ARGV[i], 2))
+  ids[i - 1] = id
+end
+return ids
 `;
 
+/** Publishes one event, or several (a moderation group's decisions) in one script call, in order. */
 export function createPublisher(redis: Redis, keys: Keys) {
-  const publish = script<string>(redis, 'cmPublishEvent', 2, PUBLISH);
-  return async (site: string, event: SiteEvent | Record<string, unknown>): Promise<void> => {
-    const json = JSON.stringify({ ...event, site, at: new Date().toISOString() });
-    await publish(keys.eventLog(site), keys.events(site), json, String(EVENT_LOG_LENGTH));
+  const publish = script<string[]>(redis, 'cmPublishEventsV1', 2, PUBLISH);
+  return async (site: string, events: SiteEvent | Record<string, unknown> | Array<SiteEvent | Record<string, unknown>>): Promise<void> => {
+    const at = new Date().toISOString();
+    const jsons = (Array.isArray(events) ? events : [events]).map((event) => JSON.stringify({ ...event, site, at }));
+    if (jsons.length) await publish(keys.eventLog(site), keys.events(site), String(EVENT_LOG_LENGTH), ...jsons);
   };
 }
 

@@ -32,7 +32,7 @@ export function createMetrics(sources?: MetricsSources) {
   });
   const jobDuration = new Histogram({
     name: 'moderation_job_duration_seconds',
-    help: 'Time a worker spent judging one comment',
+    help: 'Time a worker spent on one moderation job (one comment or a group of them)',
     labelNames: ['site'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],

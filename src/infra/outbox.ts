@@ -91,25 +91,35 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
 end
 return {claimed, dead}`;
 
-// KEYS: due, attempts, dlq. ARGV: subject, eventId, ok|fail, nowMs, retryAtMs, maxAttempts, listPrefix, site, error, nowIso.
+// KEYS: due, attempts, dlq. ARGV: nowMs, maxAttempts, listPrefix, site, nowIso, then per claimed event
+// subject, eventId, ok|fail, retryAtMs, error. One outcome per event, in order. A delivered event is
+// popped first and put back in the rare case it is no longer the subject's head (settled by another).
 const SETTLE = `${DEAD_LETTER_LUA}
-local lk = ARGV[7] .. ARGV[1]
-local head = redis.call('LINDEX', lk, 0)
-if not head or event_id(head) ~= ARGV[2] then return 'gone' end
-local result = 'delivered'
-if ARGV[3] == 'fail' then
-  local att = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-  if att < tonumber(ARGV[6]) then
-    redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1])
-    return 'retry'
+local function settle(s, id, ok, retryAt, err)
+  local lk = ARGV[3] .. s
+  if ok == 'ok' then
+    local head = redis.call('LPOP', lk)
+    if not head then return 'gone' end
+    if event_id(head) ~= id then redis.call('LPUSH', lk, head); return 'gone' end
+  else
+    local head = redis.call('LINDEX', lk, 0)
+    if not head or event_id(head) ~= id then return 'gone' end
+    local att = tonumber(redis.call('HGET', KEYS[2], s) or '0')
+    if att < tonumber(ARGV[2]) then
+      redis.call('ZADD', KEYS[1], retryAt, s)
+      return 'retry'
+    end
+    dead_letter(KEYS[3], ARGV[4], s, head, err, att, ARGV[5])
+    redis.call('LPOP', lk)
   end
-  dead_letter(KEYS[3], ARGV[8], ARGV[1], head, ARGV[9], att, ARGV[10])
-  result = 'dead-lettered'
+  redis.call('HDEL', KEYS[2], s)
+  if redis.call('LLEN', lk) > 0 then redis.call('ZADD', KEYS[1], ARGV[1], s) else redis.call('ZREM', KEYS[1], s) end
+  if ok == 'ok' then return 'delivered' end
+  return 'dead-lettered'
 end
-redis.call('LPOP', lk)
-redis.call('HDEL', KEYS[2], ARGV[1])
-if redis.call('LLEN', lk) > 0 then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1]) else redis.call('ZREM', KEYS[1], ARGV[1]) end
-return result`;
+local out = {}
+for i = 6, #ARGV, 5 do table.insert(out, settle(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])) end
+return out`;
 
 // KEYS: dlq, list, due. ARGV: id, eventJson, nowMs. Back into the outbox (at the end of its subject's list).
 const REDRIVE = `
@@ -148,7 +158,7 @@ export interface ClaimOptions {
 export class Outbox {
   /** The dispatcher's scripts, run for every delivery: registered once (EVALSHA). */
   private readonly claimScript: (...args: Array<string | number>) => Promise<[Array<string | number>, string[]]>;
-  private readonly settleScript: (...args: Array<string | number>) => Promise<SettleOutcome>;
+  private readonly settleScript: (...args: Array<string | number>) => Promise<SettleOutcome[]>;
 
   constructor(
     private readonly redis: Redis,
@@ -156,7 +166,7 @@ export class Outbox {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.claimScript = script(redis, 'cmOutboxClaim', 3, CLAIM);
-    this.settleScript = script(redis, 'cmOutboxSettle', 3, SETTLE);
+    this.settleScript = script(redis, 'cmOutboxSettleManyV1', 3, SETTLE);
   }
 
   /**
@@ -203,29 +213,20 @@ export class Outbox {
     return { claimed, deadLettered: dead };
   }
 
-  /** Records the outcome of delivering claimed events, in one round trip. */
+  /** Records the outcome of delivering claimed events, in one script call. */
   async settle(site: string, results: SettleInput[], maxAttempts: number): Promise<SettleOutcome[]> {
     if (results.length === 0) return [];
     const now = this.now();
-    // One round trip: the calls of one tick share a write (auto-pipelining).
-    return Promise.all(
-      results.map((r) =>
-        this.settleScript(
-          this.keys.outboxDue(site),
-          this.keys.outboxAttempts(site),
-          this.keys.deadLetters(site),
-          r.subject,
-          r.eventId,
-          r.ok ? 'ok' : 'fail',
-          String(now.getTime()),
-          String(r.retryAt),
-          String(maxAttempts),
-          this.keys.outbox(site, ''),
-          site,
-          r.error ?? '',
-          now.toISOString(),
-        ),
-      ),
+    return this.settleScript(
+      this.keys.outboxDue(site),
+      this.keys.outboxAttempts(site),
+      this.keys.deadLetters(site),
+      String(now.getTime()),
+      String(maxAttempts),
+      this.keys.outbox(site, ''),
+      site,
+      now.toISOString(),
+      ...results.flatMap((r) => [r.subject, r.eventId, r.ok ? 'ok' : 'fail', String(r.retryAt), r.error ?? '']),
     );
   }
 

@@ -1,6 +1,8 @@
 /**
- * The BullMQ `moderation` queue: one job per comment version. Job ids are derived from their
- * content, so repeated deliveries of the same comment make one job. (CMS callbacks go through the
+ * The BullMQ `moderation` queue: a job names one comment version (`ModerationJobData`, also the
+ * format of jobs queued before grouping) or several of one site (`ModerationGroupData`, see
+ * moderation-jobs.ts). Job ids are derived from their content, so repeated deliveries of the same
+ * comment make one single-comment job. (CMS callbacks go through the
  * outbox, src/infra/outbox.ts; `CallbackQueue` is its interface for events other than decisions.) Each queue is split into `keys.queueShards` BullMQ queues, each under
  * its own hash-tagged prefix (`<base>:{q<n>}`) so that on Redis Cluster they spread over the masters;
  * a site's jobs always go to the same shard, and workers consume every shard.
@@ -15,6 +17,15 @@ export interface ModerationJobData {
   commentId: string;
   bodyHash: string;
 }
+
+/** Several comment versions of one site judged by one job (one BullMQ job's cost for all of them). */
+export interface ModerationGroupData {
+  site: string;
+  comments: Array<{ id: string; bodyHash: string }>;
+}
+
+/** What a moderation job carries: one comment (the original format) or a group. */
+export type ModerationPayload = ModerationJobData | ModerationGroupData;
 
 /** The body POSTed to a site's callback URL after a decision (the outbox adds `eventId`, `sequence`). */
 export interface CallbackPayload {
@@ -48,6 +59,13 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
 
 /** Deterministic job id: site + comment id + body hash (BullMQ ids may not contain ':'). */
 export const moderationJobId = (d: ModerationJobData) => `m-${digest(d.site, d.commentId, d.bodyHash)}`;
+
+/** The job for `refs` (one site): the single-comment format for one, a group for several. */
+export function moderationJob(refs: ModerationJobData[]): { data: ModerationPayload; jobId: string } {
+  if (refs.length === 1) return { data: refs[0], jobId: moderationJobId(refs[0]) };
+  const data: ModerationGroupData = { site: refs[0].site, comments: refs.map((r) => ({ id: r.commentId, bodyHash: r.bodyHash })) };
+  return { data, jobId: `g-${digest(data.site, ...refs.flatMap((r) => [r.commentId, r.bodyHash]))}` };
+}
 
 export interface QueueSettings {
   attempts: number;
@@ -120,7 +138,9 @@ export class JobQueue<T extends { site: string }> {
     const byShard = new Map<Queue<T>, Array<{ data: T; jobId: string }>>();
     for (const j of jobs) {
       const q = this.forSite(j.data.site);
-      byShard.set(q, [...(byShard.get(q) ?? []), j]);
+      const list = byShard.get(q);
+      if (list) list.push(j);
+      else byShard.set(q, [j]);
     }
     await Promise.all([...byShard].map(([q, list]) => (q as Queue).addBulk(list.map((j) => ({ name: this.jobName, data: j.data, opts: { jobId: j.jobId, ...this.jobOptions } })))));
   }
@@ -138,7 +158,7 @@ export class JobQueue<T extends { site: string }> {
   }
 }
 
-export type ModerationQueue = JobQueue<ModerationJobData>;
+export type ModerationQueue = JobQueue<ModerationPayload>;
 
 /**
  * Where CMS events other than decisions go (decisions write theirs in the decision script): the
@@ -149,5 +169,5 @@ export interface CallbackQueue {
 }
 
 export function createModerationQueue(connection: ConnectionOptions, keys: Keys, settings: QueueSettings, logger?: Logger): ModerationQueue {
-  return new JobQueue<ModerationJobData>(keys.moderationQueue, 'moderate', connection, keys, settings, logger);
+  return new JobQueue<ModerationPayload>(keys.moderationQueue, 'moderate', connection, keys, settings, logger);
 }

@@ -86,9 +86,10 @@ export function isConnectionError(err: unknown): boolean {
  * A Lua script registered once on the connection (`defineCommand`): ioredis sends EVALSHA and the
  * script text only when Redis does not know it yet (after a restart, or on a new cluster node).
  */
-export function script<R>(redis: RedisClient, name: string, numberOfKeys: number, lua: string): (...args: Array<string | number>) => Promise<R> {
+export function script<R>(redis: RedisClient, name: string, numberOfKeys: number | null, lua: string): (...args: Array<string | number>) => Promise<R> {
   const client = redis as unknown as Record<string, (...args: Array<string | number>) => Promise<R>>;
-  if (typeof client[name] !== 'function') redis.defineCommand(name, { numberOfKeys, lua });
+  // numberOfKeys null: the key count is the first argument of each call.
+  if (typeof client[name] !== 'function') redis.defineCommand(name, numberOfKeys === null ? { lua } : { numberOfKeys, lua });
   return (...args) => client[name](...args);
 }
 

@@ -5,7 +5,6 @@
  * callback, like the worker does. If judging or storing the decision fails, the comment's job is
  * queued so a worker decides it later, and the error is passed on: no comment stays undecided.
  */
-import { moderationJobId } from '../infra/queues';
 import type { Decision } from '../moderation/record';
 import type { Finding } from '../moderation/phases/phase';
 import type { ExplainedVerdict } from '../moderation/verdict-with-findings';
@@ -39,14 +38,14 @@ export async function decideInline(site: string, submission: CommentSubmission, 
         },
       });
     } catch (err) {
-      await deps.queue.add(job, moderationJobId(job)).catch(() => undefined);
+      await deps.jobs.enqueue(job).catch(() => undefined);
       throw err;
     }
   }
   const record = await deps.comments.get(site, comment.id);
   if (!record?.decision) {
     // Another writer changed the comment meanwhile (an edit): the worker decides the newest version.
-    await deps.queue.add(job, moderationJobId(job));
+    await deps.jobs.enqueue(job);
     throw new Error(`comment ${site}/${comment.id} has no decision after inline judgement`);
   }
   return { id: comment.id, decision: record.decision, findings: explained?.findings ?? [] };

@@ -59,7 +59,7 @@ export function decisionWrite(keys: Keys, record: CommentRecord, decision: Decis
     commentId: record.comment.id,
     mode: o.mode,
     decision,
-    history: { at, event: o.event, by: o.by, from: record.status, to: decision.status, bodyHash: decision.bodyHash, codes: o.codes, ...(o.note ? { note: o.note } : {}) },
+    history: { at, event: o.event, by: o.by, from: record.status, to: decision.status, bodyHash: decision.bodyHash, ...(o.codes.length ? { codes: o.codes } : {}), ...(o.note ? { note: o.note } : {}) },
     authorEntry: { commentId: record.comment.id, status: decision.status, codes: o.codes, targetAuthorId: o.targetAuthorId, articleId: record.comment.articleId, at },
     authorId: record.comment.author.id,
     indexes: queueIndexes(keys, record, decision),

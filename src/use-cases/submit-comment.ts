@@ -4,7 +4,7 @@
  */
 import type { ArticleStore } from '../infra/article-store';
 import type { CommentStore, IngestOutcome } from '../infra/comment-store';
-import { moderationJobId, type ModerationQueue } from '../infra/queues';
+import type { ModerationJobs } from '../infra/moderation-jobs';
 import { bodyHash } from '../moderation/record';
 import type { ArticleInput, CommentInput, CommentStatus } from '../moderation/types';
 
@@ -16,7 +16,8 @@ export interface CommentSubmission extends CommentInput {
 export interface SubmitDeps {
   comments: CommentStore;
   articles: ArticleStore;
-  queue: ModerationQueue;
+  /** Moderation jobs (comments stored close together share one); resolves once the job is in Redis. */
+  jobs: ModerationJobs;
   now: () => Date;
 }
 
@@ -28,17 +29,14 @@ export interface SubmitResult {
 
 export async function submitComment(site: string, submission: CommentSubmission, deps: SubmitDeps): Promise<SubmitResult> {
   const { comment, hash, outcome, status } = await storeComment(site, submission, deps);
-  // A repeated delivery of a comment still queued re-adds its job: the id makes that a no-op when
-  // the job exists, and recovers the comment if an earlier delivery stored it but failed to queue.
-  if (status === 'queued') {
-    const job = { site, commentId: comment.id, bodyHash: hash };
-    await deps.queue.add(job, moderationJobId(job));
-  }
+  // A repeated delivery of a comment still queued queues it again: that recovers a comment an earlier
+  // delivery stored but failed to queue, and a job finding it decided already writes nothing.
+  if (status === 'queued') await deps.jobs.enqueue({ site, commentId: comment.id, bodyHash: hash });
   return { id: comment.id, status, outcome };
 }
 
 /** Stores the comment (new, same delivery again, or edit) and its article if new; queues nothing. */
-export async function storeComment(site: string, submission: CommentSubmission, deps: Omit<SubmitDeps, 'queue'>) {
+export async function storeComment(site: string, submission: CommentSubmission, deps: Omit<SubmitDeps, 'jobs'>) {
   const { article, ...comment } = submission;
   const now = deps.now();
   if (article) await deps.articles.putIfAbsent(site, comment.articleId, article, now);
@@ -50,10 +48,14 @@ export async function storeComment(site: string, submission: CommentSubmission, 
 /** One item's outcome in a batch: stored and queued, or the error that kept it from being either. */
 export type SubmitOutcome = { ok: true; result: SubmitResult } | { ok: false; error: unknown };
 
+/** Deliveries stored per script call in a batch: a few ms of Redis each, so other clients wait little. */
+const INGEST_CHUNK = 100;
+
 /**
- * Receives many comments at once: each is stored on its own (one script each, sent together so the
- * batch costs a few round trips, not one per item), then every job is added in one `addBulk` per
- * queue shard. An item is reported stored (`ok`) only once both its record and its job are in Redis.
+ * Receives many comments at once: they are stored in script calls of `INGEST_CHUNK` deliveries
+ * (sent together: the batch costs a round trip or two, not one per item), each delivery as atomic as
+ * a single one; then their jobs, `groupMax` comments each, are added in one `addBulk` per queue
+ * shard. An item is reported stored (`ok`) only once both its record and its job are in Redis.
  */
 export async function submitComments(site: string, submissions: CommentSubmission[], deps: SubmitDeps): Promise<SubmitOutcome[]> {
   const now = deps.now();
@@ -61,23 +63,27 @@ export async function submitComments(site: string, submissions: CommentSubmissio
   for (const s of submissions) if (s.article && !articles.has(s.articleId)) articles.set(s.articleId, s.article);
   const articleErrors = new Map<string, unknown>();
   await Promise.all([...articles].map(([id, a]) => deps.articles.putIfAbsent(site, id, a, now).catch((err) => articleErrors.set(id, err))));
-  const stored = await Promise.all(
-    submissions.map(async ({ article, ...comment }): Promise<SubmitOutcome & { hash?: string }> => {
-      if (articleErrors.has(comment.articleId)) return { ok: false, error: articleErrors.get(comment.articleId) };
-      const hash = bodyHash(comment.body);
-      try {
-        const { outcome, status } = await deps.comments.ingest(site, comment, hash, now);
-        return { ok: true, result: { id: comment.id, status, outcome }, hash };
-      } catch (error) {
-        return { ok: false, error };
-      }
+
+  // Every item not stored below keeps its article's error.
+  const stored: Array<SubmitOutcome & { hash?: string }> = submissions.map(({ articleId }) => ({ ok: false, error: articleErrors.get(articleId) }));
+  const todo = submissions.flatMap(({ article, ...comment }, index) => (articleErrors.has(comment.articleId) ? [] : [{ index, comment, hash: bodyHash(comment.body) }]));
+  const chunks = Array.from({ length: Math.ceil(todo.length / INGEST_CHUNK) }, (_, k) => todo.slice(k * INGEST_CHUNK, (k + 1) * INGEST_CHUNK));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const answers = await deps.comments.ingestMany(site, chunk, now).catch((error: unknown) => chunk.map(() => ({ error })));
+      chunk.forEach(({ index, comment, hash }, k) => {
+        const a = answers[k];
+        if (a instanceof Error) stored[index] = { ok: false, error: a };
+        else if ('error' in a) stored[index] = { ok: false, error: a.error };
+        else stored[index] = { ok: true, result: { id: comment.id, ...a }, hash };
+      });
     }),
   );
-  // Same rule as one comment: a delivery of a comment still queued (re-)adds its job (idempotent id).
+  // Same rule as one comment: a delivery of a comment still queued queues it (again).
   const jobs = stored.flatMap((o) => (o.ok && o.result.status === 'queued' ? [{ site, commentId: o.result.id, bodyHash: o.hash! }] : []));
   if (jobs.length) {
     try {
-      await deps.queue.addBulk(jobs.map((data) => ({ data, jobId: moderationJobId(data) })));
+      await deps.jobs.enqueueMany(jobs);
     } catch (error) {
       // Stored but not queued: not acknowledged; the CMS's retry queues them (the ids make it safe).
       const unqueued = new Set(jobs.map((j) => j.commentId));

@@ -166,13 +166,16 @@ it('leaves no half-written or wrongly typed key under its prefix', async () => {
       if (/^[^:]+:c:[^:]+$/.test(rest)) {
         comments.add(rest);
         if (!(await redis.hget(key, 'comment'))) wrong.push(`${rest} has no comment field`);
+        // Its history: a JSON array in the hash's 'h' field (records stored before that: a list `…:h`).
+        const h = await redis.hget(key, 'h');
+        if (h && (JSON.parse(h) as unknown[]).length > 0) histories.add(rest);
       }
       if (/:h$/.test(rest)) histories.add(rest.slice(0, -2));
     }
   } while (cursor !== '0');
   expect(scanned).toBeGreaterThan(0);
   expect(wrong).toEqual([]);
-  // Every stored comment has its history and every history its comment (written in one script).
+  // Every stored comment has its history and every history list its comment (written in one script).
   expect([...comments].filter((c) => !histories.has(c))).toEqual([]);
   expect([...histories].filter((h) => !comments.has(h))).toEqual([]);
 });

@@ -121,10 +121,11 @@ describe('ids cannot forge Redis keys', () => {
     expect(keyPart('reader-1@example.org')).toBe('reader-1@example.org');
   });
 
-  // A key of the wrong type where the comment's history belongs (as `X:h` used to be X's history), or
-  // where its own hash belongs (checked by the script's first read rather than a TYPE call).
+  // A key of the wrong type where the comment's article index belongs (a key named after an id), or
+  // where its own hash belongs (checked by the script's first read rather than a TYPE call). Its
+  // history is a field of that hash; a record stored before that keeps a history list (below).
   it.each([
-    ['its history', 'c-clash', (id: string) => svc.runtime.keys.history('demo', id), 'not a list'],
+    ["its article's comment index", 'c-clash', (id: string) => svc.runtime.keys.articleComments('demo', `art-${id}`), 'not a zset'],
     ['its own hash', 'c-clash-hash', (id: string) => svc.runtime.keys.comment('demo', id), 'not a hash'],
   ])('refuses to write a comment when %s holds data of another type, leaving nothing half-written', async (_what, id, keyOf, junk) => {
     const clashing = keyOf(id);
@@ -132,7 +133,8 @@ describe('ids cannot forge Redis keys', () => {
     const res = await signed(svc.app, 'POST', '/v1/sites/demo/comments', SECRET, comment(id, 'A remark.', `art-${id}`));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('key_conflict');
-    const others = [svc.runtime.keys.comment('demo', id), svc.runtime.keys.history('demo', id), svc.runtime.keys.articleComments('demo', `art-${id}`)].filter((k) => k !== clashing);
+    const k = svc.runtime.keys;
+    const others = [k.comment('demo', id), k.history('demo', id), k.articleComments('demo', `art-${id}`), k.articleThread('demo', `art-${id}`)].filter((key) => key !== clashing);
     expect(await redis.exists(...others)).toBe(0);
     expect(await redis.get(clashing)).toBe(junk);
   });

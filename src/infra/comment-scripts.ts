@@ -1,0 +1,240 @@
+/**
+ * The Lua scripts of the comment store (src/infra/comment-store.ts), each run with EVALSHA.
+ *
+ * Shared head of the scripts: refuses to write when a key exists with another type (an id that
+ * forged another key's name), before anything is written, so nothing is left half-done. One TYPE per
+ * key whose name carries an id, once per script call (`checked` remembers the keys a call has seen:
+ * a group's decisions share the site's indexes, an author's record, an article's thread); the
+ * comment's own hash needs none (`readComment` reads it first, and a wrong type answers the same
+ * refusal), nor does its history, a field of that hash (records stored before that keep a history
+ * list, checked when written), nor the key of the script's first write (the
+ * author's comment ids on ingest, the author's decisions on apply: `firstWrite` runs it under pcall,
+ * so a wrong type refuses it before anything else is written), nor the site's fixed-name keys (stats,
+ * outbox queue, sequences, retention index), whose names no escaped id can spell.
+ */
+import { KEY_PART_LUA } from './keys';
+import { OUTBOX_PUSH_LUA } from './outbox';
+
+/** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
+export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
+
+/**
+ * Lua: the queue indexes a comment sits in. Its \`qidx\` field lists them, except when the only one is
+ * the Approved or Rejected listing of its status: that one is implied by the status and not stored (a
+ * field fewer in most comments' hash). \`stPre .. status .. stPost\` is that listing's key.
+ */
+export const QUEUE_INDEXES_LUA = `
+local function indexes_of(qidx, status, stPre, stPost)
+  if qidx then return cjson.decode(qidx) end
+  if status == 'approved' or status == 'rejected' then return {stPre .. status .. stPost} end
+  return {}
+end
+`;
+
+const CHECK_TYPES = `
+local function wrongType(list, checked)
+  for i = 1, #list, 2 do
+    if not checked[list[i]] then
+      local t = redis.call('TYPE', list[i])['ok']
+      if t ~= 'none' and t ~= list[i + 1] then return list[i] .. ' is a ' .. t .. ', not a ' .. list[i + 1] end
+      checked[list[i]] = true
+    end
+  end
+  return nil
+end
+-- HMGET of the comment's hash, the script's first command: a key of another type is refused (nothing written yet).
+local function readComment(key, ...)
+  local r = redis.pcall('HMGET', key, ...)
+  if r['err'] then return nil, '${WRONG_KEY_TYPE} ' .. key .. ' is not a hash' end
+  return r
+end
+-- The script's first write doubles as the type check of its key (saves a TYPE): a key of another type
+-- refuses it, and nothing has been written yet. Answers the refusal, or nil once written.
+local function firstWrite(expected, cmd, key, ...)
+  local r = redis.pcall(cmd, key, ...)
+  if type(r) == 'table' and r['err'] then return '${WRONG_KEY_TYPE} ' .. key .. ' is not a ' .. expected end
+  return nil
+end
+-- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
+-- in the history list (h nil), where their new entries go too (its type checked first, as before).
+local function appended(h, entry) return string.sub(h, 1, -2) .. ',' .. entry .. ']' end
+local function legacyHistoryRefused(h, listKey, checked)
+  if h then return nil end
+  local bad = wrongType({listKey, 'list'}, checked)
+  if bad then return '${WRONG_KEY_TYPE} ' .. bad end
+  return nil
+end
+`;
+
+
+// One delivery: K (keys) comment, history, article's comment ids, article's thread list, the author's
+// comment ids. C (its args) commentJson, bodyHash, commentId, threadEntryJson, articleId. S (shared by a
+// call's deliveries) nowIso, nowMs, threadCap, then the ids key, thread list key and flagged-by-article
+// key each split around the article id (to reach the old article's when an edit moves the comment),
+// and the Approved/Rejected listing's key split around the status.
+// Answers {outcome, status} or {'error', message}.
+const INGEST_ONE = `${CHECK_TYPES}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}
+local function history(event, S, C)
+  return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
+end
+local function ingest(K, C, S, checked)
+  local bad = wrongType({K[3], 'zset', K[4], 'list'}, checked)
+  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
+  local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment', 'h')
+  if refused then return {'error', refused} end
+  if not cur[1] then
+    refused = firstWrite('set', 'SADD', K[5], C[3])
+    if refused then return {'error', refused} end
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
+    redis.call('ZADD', K[3], S[2], C[3])
+    redis.call('LPUSH', K[4], C[4])
+    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    return {'created', 'queued'}
+  end
+  refused = legacyHistoryRefused(cur[5], K[2], checked)
+  if refused then return {'error', refused} end
+  -- An edit may move the comment to another article: it leaves the old thread for the new one.
+  local old = cjson.decode(cur[4]).articleId
+  local moved = old ~= C[5]
+  if moved then
+    local oldIds = S[4] .. key_part(old) .. S[5]
+    local score = redis.call('ZSCORE', oldIds, C[3]) or S[2]
+    redis.call('ZREM', oldIds, C[3])
+    redis.call('ZADD', K[3], score, C[3])
+    local oldList = S[6] .. key_part(old) .. S[7]
+    for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
+      if cjson.decode(e).id == C[3] then redis.call('LREM', oldList, 0, e) end
+    end
+  end
+  if cur[1] == C[2] then
+    if not moved then return {'duplicate', cur[2]} end
+    -- Same text under another article: same decision; thread and article filter follow the article.
+    if cur[3] then
+      local ks = cjson.decode(cur[3])
+      for i, k in ipairs(ks) do
+        if k == S[8] .. key_part(old) .. S[9] then
+          local sc = redis.call('ZSCORE', k, C[3])
+          redis.call('ZREM', k, C[3])
+          ks[i] = S[8] .. key_part(C[5]) .. S[9]
+          if sc then redis.call('ZADD', ks[i], sc, C[3]) end
+        end
+      end
+      redis.call('HSET', K[1], 'qidx', cjson.encode(ks))
+    end
+    redis.call('HSET', K[1], 'comment', C[1], 'updatedAt', S[1])
+    redis.call('LPUSH', K[4], C[4])
+    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    return {'duplicate', cur[2]}
+  end
+  for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
+  if cur[3] then redis.call('HDEL', K[1], 'qidx') end
+  local entry = history('edited', S, C)
+  if cur[5] then
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1], 'h', appended(cur[5], entry))
+  else
+    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
+    redis.call('RPUSH', K[2], entry)
+  end
+  redis.call('LPUSH', K[4], C[4])
+  redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+  return {'edited', 'queued'}
+end
+`;
+
+/** Keys and arguments per delivery in `INGEST` and `INGEST_MANY`, after the shared arguments. */
+export const INGEST_KEYS = 5;
+export const INGEST_ARGS = 5;
+export const INGEST_SHARED = 11;
+
+/** One delivery; a refusal is an error reply. ARGV: the shared arguments, then the delivery's. */
+export const INGEST = `${INGEST_ONE}
+local S, C = {}, {}
+for i = 1, ${INGEST_SHARED} do S[i] = ARGV[i] end
+for i = 1, ${INGEST_ARGS} do C[i] = ARGV[${INGEST_SHARED} + i] end
+local r = ingest(KEYS, C, S, {})
+if r[1] == 'error' then return redis.error_reply(r[2]) end
+return r
+`;
+
+/** Several deliveries to one site (a batch request): one answer each, a refused one answering {'error', message}. */
+export const INGEST_MANY = `${INGEST_ONE}
+local S, checked, out = {}, {}, {}
+for i = 1, ${INGEST_SHARED} do S[i] = ARGV[i] end
+for n = 0, #KEYS / ${INGEST_KEYS} - 1 do
+  local K, C = {}, {}
+  for k = 1, ${INGEST_KEYS} do K[k] = KEYS[n * ${INGEST_KEYS} + k] end
+  for a = 1, ${INGEST_ARGS} do C[a] = ARGV[${INGEST_SHARED} + n * ${INGEST_ARGS} + a] end
+  out[n + 1] = ingest(K, C, S, checked)
+end
+return out
+`;
+
+// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences,
+// decided-by-time (retention). A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
+// indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs, then the Approved/Rejected
+// listing's key split around the status. The CMS event goes to the outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
+const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
+local function apply(K, A, checked)
+  local pairs_ = cjson.decode(A[7])
+  local checks = {K[5], 'list'}
+  for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
+  local bad = wrongType(checks, checked)
+  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
+  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status', 'h')
+  if refused then return {'error', refused} end
+  if not cur[1] then return {'missing', ''} end
+  if cur[1] ~= A[2] then return {'stale', cur[4]} end
+  if A[1] == 'auto' then
+    if cur[2] == A[2] then return {'moderated', cur[4]} end
+    if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
+  end
+  refused = legacyHistoryRefused(cur[5], K[2], checked) or firstWrite('list', 'LPUSH', K[3], A[6])
+  if refused then return {'error', refused} end
+  for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
+  local keys = {}
+  for _, pair in ipairs(pairs_) do
+    redis.call('ZADD', pair[1], pair[2], A[8])
+    table.insert(keys, pair[1])
+  end
+  local fields = {'status', A[4], 'decision', A[3], 'updatedAt', A[9]}
+  local implied = indexes_of(nil, A[4], A[14], A[15])
+  local storeQidx = #keys > 1 or (#keys == 1 and keys[1] ~= implied[1])
+  if storeQidx then table.insert(fields, 'qidx'); table.insert(fields, cjson.encode(keys)) end
+  if A[1] == 'moderator' then table.insert(fields, 'moderated'); table.insert(fields, A[2]) end
+  if cur[5] then table.insert(fields, 'h'); table.insert(fields, appended(cur[5], A[5])) end
+  redis.call('HSET', K[1], unpack(fields))
+  if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
+  if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
+  redis.call('LTRIM', K[3], 0, 49)
+  redis.call('HINCRBY', K[4], A[4], 1)
+  if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end
+  local seq = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])
+  return {'applied', cur[4], seq}
+end
+`;
+
+/** Keys and arguments per decision in `APPLY` and `APPLY_MANY`. */
+export const APPLY_KEYS = 8;
+export const APPLY_ARGS = 15;
+
+/** One decision; a refusal is an error reply. */
+export const APPLY = `${APPLY_ONE}
+local r = apply(KEYS, ARGV, {})
+if r[1] == 'error' then return redis.error_reply(r[2]) end
+return r
+`;
+
+/**
+ * Several decisions of one site (a moderation group), ${APPLY_KEYS} keys and ${APPLY_ARGS} arguments each:
+ * one answer per decision, a refused one answering {'error', message} without stopping the others.
+ */
+export const APPLY_MANY = `${APPLY_ONE}
+local checked, out = {}, {}
+for i = 0, #KEYS / ${APPLY_KEYS} - 1 do
+  local K, A = {}, {}
+  for k = 1, ${APPLY_KEYS} do K[k] = KEYS[i * ${APPLY_KEYS} + k] end
+  for a = 1, ${APPLY_ARGS} do A[a] = ARGV[i * ${APPLY_ARGS} + a] end
+  out[i + 1] = apply(K, A, checked)
+end
+return out
+`;

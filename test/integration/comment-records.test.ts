@@ -1,0 +1,107 @@
+/**
+ * How a comment record is laid out in Redis, on the real Redis: its history is a JSON array in the
+ * comment's hash, while records stored before that keep (and keep growing) their history list.
+ */
+import Redis from 'ioredis';
+import { CommentStore } from '../../src/infra/comment-store';
+import { createKeys } from '../../src/infra/keys';
+import { bodyHash, type CommentRecord, type Decision } from '../../src/moderation/record';
+import { decisionWrite } from '../../src/use-cases/decision-write';
+import { deleteKeys, REDIS_URL, uniquePrefix } from './harness';
+
+const prefix = uniquePrefix('records');
+const keys = createKeys(prefix);
+let redis: Redis;
+let store: CommentStore;
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL);
+  store = new CommentStore(redis, keys);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await deleteKeys(prefix);
+});
+
+const comment = (id: string, body = `A fair point about the bus lanes (${id}).`) => ({ id, articleId: 'art-r', author: { id: 'reader-r' }, body });
+const decision = (r: CommentRecord): Decision => ({ status: 'approved', reasons: [], scores: {}, decidedBy: 'auto', decidedAt: new Date().toISOString(), bodyHash: r.bodyHash, modelVersion: 'm', policyVersion: 'p', provider: 'local' });
+const decide = async (id: string) => {
+  const r = (await store.getCurrent('demo', id))!;
+  return store.applyDecision(decisionWrite(keys, r, decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+};
+
+it('keeps the history in the comment hash, no list of its own', async () => {
+  const c = comment('r-1');
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  expect((await decide('r-1')).outcome).toBe('applied');
+  const edited = { ...c, body: `${c.body} Edited.` };
+  expect((await store.ingest('demo', edited, bodyHash(edited.body), new Date())).outcome).toBe('edited');
+  expect(await redis.exists(keys.history('demo', 'r-1'))).toBe(0);
+  const record = (await store.get('demo', 'r-1'))!;
+  expect(record.history.map((h) => h.event)).toEqual(['received', 'decided', 'edited']);
+  expect(record.history[2]).toEqual({ at: expect.any(String), event: 'edited', by: 'cms', to: 'queued', bodyHash: bodyHash(edited.body) });
+});
+
+it('reads and extends the history list of a record stored before the history moved into the hash', async () => {
+  const c = comment('r-old');
+  const at = new Date().toISOString();
+  const received = { at, event: 'received', by: 'cms', to: 'queued', bodyHash: bodyHash(c.body) };
+  await redis.hset(keys.comment('demo', 'r-old'), { comment: JSON.stringify(c), bodyHash: bodyHash(c.body), status: 'queued', receivedAt: at, updatedAt: at });
+  await redis.rpush(keys.history('demo', 'r-old'), JSON.stringify(received));
+  expect((await decide('r-old')).outcome).toBe('applied');
+  expect(await redis.hexists(keys.comment('demo', 'r-old'), 'h')).toBe(0);
+  expect(await redis.llen(keys.history('demo', 'r-old'))).toBe(2);
+  expect((await store.get('demo', 'r-old'))!.history.map((h) => h.event)).toEqual(['received', 'decided']);
+});
+
+it('refuses a decision on such a record when its history list has another type, writing nothing', async () => {
+  const c = comment('r-bad');
+  const at = new Date().toISOString();
+  await redis.hset(keys.comment('demo', 'r-bad'), { comment: JSON.stringify(c), bodyHash: bodyHash(c.body), status: 'queued', receivedAt: at, updatedAt: at });
+  await redis.set(keys.history('demo', 'r-bad'), 'junk');
+  await expect(decide('r-bad')).rejects.toThrow(/WRONGKEYTYPE .* is a string, not a list/);
+  expect(await redis.hget(keys.comment('demo', 'r-bad'), 'status')).toBe('queued');
+  expect(await redis.exists(keys.outbox('demo', 'c:r-bad'))).toBe(0);
+});
+
+it("refuses a new comment whose author's comment-id set has another type (its first write), writing nothing", async () => {
+  const c = { ...comment('r-a1'), articleId: 'art-r-a', author: { id: 'reader-clash' } };
+  await redis.set(keys.authorComments('demo', 'reader-clash'), 'junk');
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(/WRONGKEYTYPE .* is not a set/);
+  expect(await redis.exists(keys.comment('demo', 'r-a1'), keys.articleComments('demo', 'art-r-a'), keys.articleThread('demo', 'art-r-a'))).toBe(0);
+});
+
+it("refuses a decision whose author's decision list has another type (its first write), writing nothing", async () => {
+  const c = { ...comment('r-d1'), articleId: 'art-r-d', author: { id: 'reader-d' } };
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  await redis.set(keys.authorDecisions('demo', 'reader-d'), 'junk');
+  await expect(decide('r-d1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
+  const r = (await store.get('demo', 'r-d1'))!;
+  expect(r.status).toBe('queued');
+  expect(r.history.map((h) => h.event)).toEqual(['received']);
+  expect(await redis.exists(keys.outbox('demo', 'c:r-d1'))).toBe(0);
+  expect(await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'r-d1')).toBeNull();
+});
+
+it('reads the thread before a comment from the head of the list, and further down when newer comments fill the head', async () => {
+  const small = new CommentStore(redis, keys, 5); // thread list capped at 15 entries
+  const t0 = Date.now();
+  for (let i = 0; i < 14; i++) {
+    const c = { id: `t-${i}`, articleId: 'art-t', author: { id: `reader-t${i}` }, body: `Comment number ${i} on the tram plan.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+  }
+  const ids = async (beforeIndex: number) => (await small.threadBefore('demo', 'art-t', t0 + beforeIndex, 5)).map((e) => e.id);
+  expect(await ids(12)).toEqual(['t-7', 't-8', 't-9', 't-10', 't-11']); // all within the first read
+  expect(await ids(4)).toEqual(['t-0', 't-1', 't-2', 't-3']); // t-0 lies past the first 13 entries
+});
+
+it('counts repeat posts asked for in the same tick in order, per site', async () => {
+  const counts = await Promise.all([
+    store.countRepeats('demo', 'fp-same', 'p-1', 60),
+    store.countRepeats('demo', 'fp-same', 'p-2', 60),
+    store.countRepeats('other', 'fp-same', 'p-3', 60),
+    store.countRepeats('demo', 'fp-same', 'p-1', 60), // the same comment again is not another poster
+  ]);
+  expect(counts).toEqual([0, 1, 0, 1]);
+  expect(await redis.ttl(keys.textPosts('demo', 'fp-same'))).toBeGreaterThan(50);
+});
