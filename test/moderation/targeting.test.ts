@@ -1,3 +1,4 @@
+import { containsWord } from '../../src/moderation/phases/target';
 import { moderate } from '../../src/moderation/pipeline';
 import { PolicySchema } from '../../config/policy-schema';
 import { TestClassifier } from './test-classifier';
@@ -46,5 +47,14 @@ describe('targeting phase (harassment)', () => {
     const v = await moderate(comment('This Stoltenberg is a blood thirsty bxxxxxx as he said.'), context(), deps);
     expect(v.action).toBe('flag');
     expect(v.reasons[0]).toMatchObject({ code: 'INSULT', spans: [{ start: 36, end: 43 }] });
+  });
+});
+
+describe('containsWord (a participant named in the text)', () => {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  it('agrees with /\\bname\\b/ on names and texts with punctuation, digits, accents and repeats', () => {
+    const names = ['anna', 'bob_99', 'jean-luc', 'o.k.', 'zoë', 'ann', '@max', 'x y'];
+    const texts = ['anna said so', 'annabel said so', 'ask bob_99.', 'bob_999 here', 'jean-luc, really?', 'i am jean-lucas', 'o.k. fine', 'zoë!', 'zoëe', 'ann ann', 'hannah and ann', 'mail @max now', 'a@max', 'x y z', 'xx y'];
+    for (const n of names) for (const t of texts) expect([n, t, containsWord(t, n)]).toEqual([n, t, new RegExp(`\\b${escape(n)}\\b`).test(t)]);
   });
 });

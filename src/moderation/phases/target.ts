@@ -27,7 +27,7 @@ export function findTarget(comment: CommentInput, tokens: readonly Token[], cont
       : { authorId: parentAuthor.id, name: parentAuthor.name, strength: 0.5, how: `reply to ${who}` };
   }
   const text = comment.body.toLowerCase();
-  const named = participants.find((p) => p.name && p.name.length >= 3 && new RegExp(`\\b${escape(p.name.toLowerCase())}\\b`).test(text));
+  const named = participants.find((p) => p.name && p.name.length >= 3 && containsWord(text, p.name.toLowerCase()));
   if (named) return { authorId: named.id, name: named.name, strength: 0.7, how: `names ${named.name}, a participant` };
   if (secondPerson) return { strength: 0.6, how: 'addresses a reader as "you"' };
   return undefined;
@@ -41,4 +41,14 @@ function participantsOf(context: ModerationContext, self: string): Author[] {
   return [...seen.values()];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** Whether a word boundary (as regex \b) lies before index i of text. */
+const boundary = (text: string, i: number) => (i > 0 && isWordChar(text.charCodeAt(i - 1))) !== (i < text.length && isWordChar(text.charCodeAt(i)));
+
+/** Whether `word` occurs in `text` between word boundaries (as /\bword\b/ would say, without compiling a regex per name and comment). */
+export function containsWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (boundary(text, i) && boundary(text, i + word.length)) return true;
+  }
+  return false;
+}
