@@ -5,23 +5,41 @@ const STATUS_MS = 8000;
 const UNDO_MS = 10000;
 const LIVE_TEXT = { connecting: 'Connecting…', connected: 'Live', reconnecting: 'Reconnecting…', off: 'Offline' };
 
-let timer = null;
+let timer = null; // clears the text
+let undoTimer = null; // ends the pending undo
 let undoTarget = null;
 
-/** Shows a message that clears itself; `undo` (any value) adds an Undo button for a few seconds. */
+/**
+ * Shows a message that clears itself; `undo` (any value) adds an Undo button for a few seconds. A message
+ * without one (a colleague's decision, a new flag) leaves a pending undo in place until its own time is up.
+ */
 export function announce(text, { undo = null } = {}) {
   $('status-text').textContent = text;
   $('status').dataset.empty = text ? 'false' : 'true';
-  undoTarget = undo;
-  $('undo').hidden = !undo;
+  if (undo) {
+    undoTarget = undo;
+    $('undo').hidden = false;
+    clearTimeout(undoTimer);
+    undoTimer = setTimeout(endUndo, UNDO_MS);
+  }
   clearTimeout(timer);
-  timer = setTimeout(() => announce.clear(), undo ? UNDO_MS : STATUS_MS);
+  timer = setTimeout(clearText, undo ? UNDO_MS : STATUS_MS);
+}
+function clearText() {
+  $('status-text').textContent = '';
+  $('status').dataset.empty = undoTarget ? 'false' : 'true';
+}
+function endUndo() {
+  undoTarget = null;
+  $('undo').hidden = true;
+  if (!$('status-text').textContent) $('status').dataset.empty = 'true';
 }
 announce.clear = () => {
-  $('status-text').textContent = '';
-  $('status').dataset.empty = 'true';
-  $('undo').hidden = true;
+  clearTimeout(timer);
+  clearTimeout(undoTimer);
   undoTarget = null;
+  $('undo').hidden = true;
+  clearText();
 };
 
 /** The pending undo (and forgets it), or null once it expired or was used. */

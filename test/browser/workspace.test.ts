@@ -182,6 +182,19 @@ describe('the workspace on a laptop (1366×900)', () => {
     expect([...numbers].sort((a, b) => a - b)).toEqual(numbers); // seeded oldest first: thread order
   });
 
+  it('keeps the undo of the last decision when a colleague’s decision is announced meanwhile', async () => {
+    const page = await session.signedIn();
+    await open(page, '(#13)');
+    await row(page, '(#15)').waitFor();
+    await page.keyboard.press('a');
+    await page.locator('#status', { hasText: 'Approved' }).waitFor();
+    await moderatorApi(service, TOKENS.second).post('/queue/w-15/approve').expect(200);
+    await page.locator('#status', { hasText: 'was approved by' }).waitFor();
+    await page.keyboard.press('u');
+    await page.locator('#status', { hasText: 'Undone' }).waitFor();
+    await row(page, '(#13)').waitFor();
+  });
+
   it('keeps the counter equal to the API’s after keyboard decisions, undo, a colleague’s decisions and new flags', async () => {
     const page = await session.signedIn();
     await expect(shownTotal(page)).resolves.toBe(await apiTotal());
