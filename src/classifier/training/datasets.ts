@@ -265,21 +265,23 @@ export function relabel(rows: LabelledRow[], m: LabelMapping): LabelledRow[] {
   const tox = H.toxicity;
   return rows.map((r) => {
     if (m.severeFromThreatsAndHate) r = severeRelabel(r);
+    if (m.toxicSpansUnmarkedCivil && m.toxicSpansToxicity) r = unmarkedCivil(r);
     let value: number | undefined;
     if (r.source === 'davidson2017' && r.stratum === '1' && !m.davidsonOffensiveToxic) value = N;
     else if (r.source === 'olid2019' && r.stratum.startsWith('OFFUNT') && !m.olidUntargetedToxic) value = N;
     else if (r.source === 'insults2012' && r.stratum === '0' && m.insultsNegativeNotToxic) value = 0;
     else if (r.source === 'toxicspans2022' && !m.toxicSpansToxicity) value = N;
-    else if (r.source === 'toxicspans2022' && m.toxicSpansUnmarkedCivil && Number.isNaN(r.y[tox]) && !r.spans?.length) {
-      // Nothing marked by most raters: not toxic, and none of the typed labels either.
-      const y = r.y.map((v, h) => (h === tox || (TYPED_HEADS.includes(HEADS[h]) && Number.isNaN(v)) ? 0 : v));
-      return { ...r, y };
-    }
     if (value === undefined) return r;
     const y = r.y.slice();
     y[tox] = value;
     return { ...r, y };
   });
+}
+
+/** A Toxic Spans comment most raters marked nothing in: not toxic, and none of the typed labels either (`toxicSpansUnmarkedCivil`). */
+function unmarkedCivil(r: LabelledRow): LabelledRow {
+  if (r.source !== 'toxicspans2022' || !Number.isNaN(r.y[H.toxicity]) || r.spans?.length) return r;
+  return { ...r, y: r.y.map((v, h) => (h === H.toxicity || (TYPED_HEADS.includes(HEADS[h]) && Number.isNaN(v)) ? 0 : v)) };
 }
 
 /** The row with severe toxicity read as `severeFromThreatsAndHate` says (the same row when nothing changes). */

@@ -26,9 +26,10 @@ export const policyPhase: Phase = {
       const message = (best?.message ?? `${category} score ${score.toFixed(2)}`) + lowered;
       // An insult aimed at nobody in the conversation (the article, the paper, a politician) is criticism
       // a moderator should weigh: it is flagged, never rejected unseen.
-      const untargeted = category === 'insult' && !state.target && score >= t.reject;
+      const untargeted = score >= t.reject && category === 'insult' && !state.target;
       const note = untargeted ? ' (aimed at nobody in the conversation: left to a moderator)' : '';
-      decided.push({ action: score >= t.reject && !untargeted ? 'reject' : 'flag', reason: { code: best?.code ?? 'TOXICITY', score, message: message + note, spans: best?.spans ?? [] } });
+      const action = score >= t.reject && !untargeted ? 'reject' : 'flag';
+      decided.push({ action, reason: { code: best?.code ?? 'TOXICITY', score, message: message + note, spans: best?.spans ?? [] } });
     }
     for (const f of state.findings) {
       if (f.action) decided.push({ action: f.action, reason: { code: f.code, score: f.score, message: f.message, spans: f.spans } });
