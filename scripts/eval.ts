@@ -44,7 +44,7 @@ const { values } = parseArgs({
 const rows = loadTrainingData(path.resolve(values.data!));
 const withBaseline = !values['no-baseline'];
 // Options missing from older artifacts mean the recipe before they existed.
-const LEGACY: Partial<TrainOptions> = { sourceBoost: {}, labels: DEFAULT_LABEL_MAPPING, features: DEFAULT_FEATURES, nbWeight: 0 };
+const LEGACY: Partial<TrainOptions> = { sourceBoost: {}, labels: DEFAULT_LABEL_MAPPING, features: DEFAULT_FEATURES, nbWeight: 0, blocks: null };
 const insource = !values['no-insource'];
 let classifier: LocalClassifier;
 let options: TrainOptions;

@@ -32,7 +32,9 @@ const count = (part: typeof rows) => Object.fromEntries(SOURCES.map((s) => [s, p
 const positives = Object.fromEntries(
   HEADS.map((h, i) => [h, Object.fromEntries(SOURCES.map((s) => [s, split.train.filter((r) => r.source === s && r.y[i] === 1).length + '/' + split.train.filter((r) => r.source === s && !Number.isNaN(r.y[i])).length]))]),
 );
-const digest = createHash('sha256').update(Buffer.from(params.weights.buffer)).update(Buffer.from(params.idf.buffer)).digest('hex').slice(0, 10);
+// Weights and everything else that changes a score (block pooling, calibration), so a new scoring rule is a new version.
+const scoring = JSON.stringify({ blocks: params.meta.blocks ?? null, calibration: params.meta.calibration });
+const digest = createHash('sha256').update(Buffer.from(params.weights.buffer)).update(Buffer.from(params.idf.buffer)).update(scoring).digest('hex').slice(0, 10);
 params.meta.version = `${MODEL_SERIES}-${digest}`;
 params.meta.training = {
   rows: { train: count(split.train), calibration: count(split.calibration), test: count(split.test) },

@@ -20,6 +20,18 @@ export interface SpanMeta {
   threshold: number;
 }
 
+/**
+ * Local pooling: the text is also scored in consecutive blocks of `words` normalised words, each
+ * block's features normalised on their own, and head h's output is raised by `weights[h]` × how far
+ * its highest block lies above the whole text. One abusive word in a long, civil comment then counts
+ * for more than the whole-text norm leaves it (see the model card).
+ */
+export interface BlockMeta {
+  words: number;
+  /** Per head, in `heads` order (0: that head scores the whole text only). */
+  weights: number[];
+}
+
 /** Everything about a model that is not its weights; the training section feeds the model card. */
 export interface ModelMeta {
   format: 'local-classifier/1' | 'local-classifier/2';
@@ -30,6 +42,8 @@ export interface ModelMeta {
   heads: Head[];
   /** Format 2: the extra weight column (after the heads) that scores words for spans. */
   span?: SpanMeta;
+  /** Block pooling of the head outputs (absent: whole text only, as in older files). */
+  blocks?: BlockMeta;
   /** Multiplier of the word and character groups after each is L2-normalised. */
   groupScale: [number, number];
   bias: number[];
@@ -54,6 +68,8 @@ const MAGIC = 'LCM1';
 /** Columns of an interleaved row (padded): IDF as two Int16 slots, then up to 8 weights. */
 const ROW_COLUMNS = 8;
 const ROW_SHORTS = 2 + ROW_COLUMNS;
+/** Per-group sums the scorer keeps: two norms and seven heads per group (the heads of a model file). */
+const SUMS = 16;
 
 /** Weight columns of a model: its heads, plus one for spans. */
 export function columnsOf(meta: Pick<ModelMeta, 'heads' | 'span'>): number {
@@ -138,7 +154,16 @@ export class LinearModel {
    */
   private readonly rows: Int16Array;
   private readonly rowIdf: Float32Array;
-  private readonly sums: Float64Array;
+  /** Per-group norms and head sums ([n0, n1, a0..a6, b0..b6]) of the whole text and of the current block. */
+  private readonly whole = new Float64Array(SUMS);
+  private readonly block = new Float64Array(SUMS);
+  /** Block pooling: each head's best block output so far. */
+  private readonly blockMax = new Float64Array(ROW_COLUMNS);
+  /** meta.groupScale, meta.bias and meta.weightScale for the hot loop (padded to the seven sums). */
+  private readonly s0: number;
+  private readonly s1: number;
+  private readonly bias = new Float64Array(ROW_COLUMNS);
+  private readonly scale = new Float64Array(ROW_COLUMNS);
 
   /** From a loaded file, or from float parameters (quantised here exactly as when saved). */
   constructor(model: LoadedModel | ModelParams) {
@@ -158,7 +183,9 @@ export class LinearModel {
     this.vectorizer = new Vectorizer(this.meta.bits, this.features);
     this.rows = interleave(this.idf, q, this.columns);
     this.rowIdf = new Float32Array(this.rows.buffer);
-    this.sums = new Float64Array(ROW_COLUMNS);
+    [this.s0, this.s1] = this.meta.groupScale;
+    this.bias.set(this.meta.bias);
+    this.scale.set(this.meta.weightScale.slice(0, this.heads));
   }
 
   /** The feature options the model was trained with. */
@@ -199,56 +226,93 @@ export class LinearModel {
     return f;
   }
 
-  /** Head outputs for already vectorised features. */
+  /**
+   * Head outputs for already vectorised features. One pass over the features in the order they first
+   * occur, summed per block of words (BlockMeta; without block pooling the text is one block): per
+   * group, the squared IDF norm and the heads' sums of sign × IDF × weight. Each distinct n-gram
+   * belongs to the block where it first ends, so the blocks partition the text's features and the
+   * whole text's sums are the blocks' sums added up. A group's L2 factor multiplies its sums at the
+   * end of a block or of the text (the same value as normalising each feature).
+   */
   logitsOf(f: SparseFeatures, out: Float64Array): void {
-    const { count, buckets, signs, groups } = f;
+    const { count, buckets, signs, groups, ends } = f;
     const rows = this.rows;
     const rowIdf = this.rowIdf;
     const half = ROW_SHORTS / 2;
-    // One pass: per group, the squared IDF norm and the heads' sums of sign × IDF × weight; the
-    // group's L2 factor multiplies its sums at the end (the same value as normalising each feature).
-    let n0 = 0;
-    let n1 = 0;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
-    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
-    for (let k = 0; k < count; k++) {
-      const j = buckets[k];
-      const idf = rowIdf[j * half];
-      const v = signs[k] * idf;
-      const base = j * ROW_SHORTS + 2;
-      if (groups[k] === 0) {
-        n0 += idf * idf;
-        a0 += rows[base] * v;
-        a1 += rows[base + 1] * v;
-        a2 += rows[base + 2] * v;
-        a3 += rows[base + 3] * v;
-        a4 += rows[base + 4] * v;
-        a5 += rows[base + 5] * v;
-        a6 += rows[base + 6] * v;
-      } else {
-        n1 += idf * idf;
-        b0 += rows[base] * v;
-        b1 += rows[base + 1] * v;
-        b2 += rows[base + 2] * v;
-        b3 += rows[base + 3] * v;
-        b4 += rows[base + 4] * v;
-        b5 += rows[base + 5] * v;
-        b6 += rows[base + 6] * v;
+    const blocks = this.meta.blocks;
+    const size = blocks ? blocks.words : 0x3fffffff;
+    const whole = this.whole.fill(0);
+    const best = this.blockMax.fill(-Infinity);
+    const { bias, scale, s0, s1 } = this;
+    let end = 0;
+    for (let k = 0; k < count; ) {
+      while (ends[k] >= end) end += size;
+      let n0 = 0, n1 = 0;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
+      let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
+      for (; k < count && ends[k] < end; k++) {
+        const j = buckets[k];
+        const idf = rowIdf[j * half];
+        const v = signs[k] * idf;
+        const base = j * ROW_SHORTS + 2;
+        if (groups[k] === 0) {
+          n0 += idf * idf;
+          a0 += rows[base] * v;
+          a1 += rows[base + 1] * v;
+          a2 += rows[base + 2] * v;
+          a3 += rows[base + 3] * v;
+          a4 += rows[base + 4] * v;
+          a5 += rows[base + 5] * v;
+          a6 += rows[base + 6] * v;
+        } else {
+          n1 += idf * idf;
+          b0 += rows[base] * v;
+          b1 += rows[base + 1] * v;
+          b2 += rows[base + 2] * v;
+          b3 += rows[base + 3] * v;
+          b4 += rows[base + 4] * v;
+          b5 += rows[base + 5] * v;
+          b6 += rows[base + 6] * v;
+        }
       }
+      whole[0] += n0;
+      whole[1] += n1;
+      whole[2] += a0;
+      whole[3] += a1;
+      whole[4] += a2;
+      whole[5] += a3;
+      whole[6] += a4;
+      whole[7] += a5;
+      whole[8] += a6;
+      whole[9] += b0;
+      whole[10] += b1;
+      whole[11] += b2;
+      whole[12] += b3;
+      whole[13] += b4;
+      whole[14] += b5;
+      whole[15] += b6;
+      if (!blocks) continue;
+      const g0 = n0 > 0 ? s0 / Math.sqrt(n0) : 0;
+      const g1 = n1 > 0 ? s1 / Math.sqrt(n1) : 0;
+      best[0] = Math.max(best[0], bias[0] + (a0 * g0 + b0 * g1) * scale[0]);
+      best[1] = Math.max(best[1], bias[1] + (a1 * g0 + b1 * g1) * scale[1]);
+      best[2] = Math.max(best[2], bias[2] + (a2 * g0 + b2 * g1) * scale[2]);
+      best[3] = Math.max(best[3], bias[3] + (a3 * g0 + b3 * g1) * scale[3]);
+      best[4] = Math.max(best[4], bias[4] + (a4 * g0 + b4 * g1) * scale[4]);
+      best[5] = Math.max(best[5], bias[5] + (a5 * g0 + b5 * g1) * scale[5]);
+      best[6] = Math.max(best[6], bias[6] + (a6 * g0 + b6 * g1) * scale[6]);
     }
-    const [s0, s1] = this.meta.groupScale;
-    const g0 = n0 > 0 ? s0 / Math.sqrt(n0) : 0;
-    const g1 = n1 > 0 ? s1 / Math.sqrt(n1) : 0;
-    const sums = this.sums;
-    sums[0] = a0 * g0 + b0 * g1;
-    sums[1] = a1 * g0 + b1 * g1;
-    sums[2] = a2 * g0 + b2 * g1;
-    sums[3] = a3 * g0 + b3 * g1;
-    sums[4] = a4 * g0 + b4 * g1;
-    sums[5] = a5 * g0 + b5 * g1;
-    sums[6] = a6 * g0 + b6 * g1;
-    const { bias, weightScale } = this.meta;
-    for (let h = 0; h < this.heads; h++) out[h] = bias[h] + sums[h] * weightScale[h];
+    this.headOutputs(whole, out);
+    if (!blocks) return;
+    // Raise each head towards its best block (a text of one block: best = whole, nothing changes).
+    for (let h = 0; h < this.heads; h++) if (best[h] > out[h]) out[h] += blocks.weights[h] * (best[h] - out[h]);
+  }
+
+  /** Head outputs from per-group sums laid out as [n0, n1, a0..a6, b0..b6] (see logitsOf). */
+  private headOutputs(s: Float64Array, out: Float64Array): void {
+    const g0 = s[0] > 0 ? this.s0 / Math.sqrt(s[0]) : 0;
+    const g1 = s[1] > 0 ? this.s1 / Math.sqrt(s[1]) : 0;
+    for (let h = 0; h < this.heads; h++) out[h] = this.bias[h] + (s[2 + h] * g0 + s[9 + h] * g1) * this.scale[h];
   }
 
   /** Calibrated probability of head `h` for raw output `z`. */

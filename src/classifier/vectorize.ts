@@ -12,6 +12,11 @@ export interface SparseFeatures {
   buckets: Int32Array;
   signs: Int8Array;
   groups: Uint8Array;
+  /**
+   * The word where each feature first ends (a bigram: at its second word). Features are numbered in
+   * the order they first occur, so this never decreases along `buckets`.
+   */
+  ends: Int32Array;
   normalized: NormalizedText;
   /** Word boundaries of `normalized.text`, as returned by `forEachFeature`. */
   bounds: number[];
@@ -43,6 +48,7 @@ export class Vectorizer {
   private buckets = new Int32Array(4096);
   private signs = new Int8Array(4096);
   private groups = new Uint8Array(4096);
+  private ends = new Int32Array(4096);
   private count = 0;
   private bounds: number[] = [];
   private recording = false;
@@ -77,6 +83,7 @@ export class Vectorizer {
       this.buckets[index] = bucket;
       this.signs[index] = sign;
       this.groups[index] = group;
+      this.ends[index] = bigram ? word + 1 : word;
       this.count++;
     }
     if (this.recording) {
@@ -123,6 +130,7 @@ export class Vectorizer {
     this.buckets = doubled(this.buckets);
     this.signs = doubled(this.signs);
     this.groups = doubled(this.groups);
+    this.ends = doubled(this.ends);
   }
 
   /** The distinct features of `text`, and with `occurrences` every n-gram occurrence too. */
@@ -142,6 +150,7 @@ export class Vectorizer {
       buckets: this.buckets,
       signs: this.signs,
       groups: this.groups,
+      ends: this.ends,
       normalized,
       bounds: this.bounds,
       occurrences: this.occurrences,

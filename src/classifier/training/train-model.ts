@@ -3,7 +3,7 @@
  * multi-task heads on the train part, then fit Platt calibration and pick thresholds on the
  * calibration part. The test part is left for `npm run eval`.
  */
-import { HEADS, LinearModel, type Head, type ModelMeta, type ModelParams } from '../model';
+import { HEADS, LinearModel, type BlockMeta, type Head, type ModelMeta, type ModelParams } from '../model';
 import { DEFAULT_SPAN_OPTIONS, bestSpanThreshold, trainSpanColumn, type SpanTrainOptions } from './spans';
 import { Vectorizer } from '../vectorize';
 import { bestF1Threshold, fitPlatt } from './calibrate';
@@ -37,6 +37,12 @@ export interface TrainOptions {
   nbWeight: number;
   groupScale: [number, number];
   /**
+   * Block pooling at scoring time (BlockMeta): blocks of `words` words, each head in `heads` raised by
+   * `weight` × (best block − whole text). Calibration and thresholds are fitted on the pooled outputs.
+   * null: whole text only.
+   */
+  blocks: { words: number; weight: number; heads: Head[] } | null;
+  /**
    * Rows with a share of raters who called them toxic (wikicontext) train the toxicity head on that
    * share (a soft target) instead of the majority's 0/1; calibration and thresholds keep the 0/1.
    */
@@ -65,10 +71,16 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: { ...DEFAULT_FEATURES, lexicon: true },
   nbWeight: 0,
   groupScale: [Math.SQRT1_2, Math.SQRT1_2],
+  // Not threat: its few training positives make one word ("kill") decide it, and "Kill the bill!" would flag.
+  blocks: { words: 1, weight: 0.3, heads: ['toxicity', 'severeToxicity', 'insult', 'identityAttack', 'profanity', 'harassment'] },
   split: { calibration: 0.1, test: 0.2 },
   spans: DEFAULT_SPAN_OPTIONS,
   thresholdSources: ['jigsaw2018', 'insults2012', 'reddit2021', 'wikicontext2020', 'wikitoxicity'],
 };
+
+function blockMeta({ words, weight, heads }: NonNullable<TrainOptions['blocks']>): BlockMeta {
+  return { words, weights: HEADS.map((h) => (heads.includes(h) ? weight : 0)) };
+}
 
 /** Per-source row weights so that no source dominates (davidson is 8× jigsaw). */
 export function sourceWeights(rows: LabelledRow[], balance: number, boost: Partial<Record<SourceName, number>> = {}): Record<SourceName, number> {
@@ -240,6 +252,7 @@ export function trainModel(rows: LabelledRow[], version: string, o: TrainOptions
     heads: [...HEADS],
     span,
     groupScale: o.groupScale,
+    ...(o.blocks ? { blocks: blockMeta(o.blocks) } : {}),
     bias: Array.from(sgd.bias),
     calibration: HEADS.map(() => ({ a: 1, b: 0 })),
     thresholds: HEADS.map(() => 0.5),
