@@ -15,6 +15,9 @@
 import { KEY_PART_LUA } from './keys';
 import { OUTBOX_PUSH_LUA } from './outbox';
 
+/** Decisions kept in an author's record (\`keys.authorDecisions\`; a few more until the next trim). */
+export const AUTHOR_DECISIONS = 50;
+
 /** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
 export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
 
@@ -49,11 +52,19 @@ local function readComment(key, ...)
   return r
 end
 -- The script's first write doubles as the type check of its key (saves a TYPE): a key of another type
--- refuses it, and nothing has been written yet. Answers the refusal, or nil once written.
+-- refuses it, and nothing has been written yet. Answers the refusal, or nil and the command's reply.
 local function firstWrite(expected, cmd, key, ...)
   local r = redis.pcall(cmd, key, ...)
   if type(r) == 'table' and r['err'] then return '${WRONG_KEY_TYPE} ' .. key .. ' is not a ' .. expected end
-  return nil
+  return nil, r
+end
+-- A capped list (thread list, author's decisions) is trimmed back to \`cap\` only once it has grown a quarter
+-- past it: readers take at most \`cap\` entries, so the few extra are never read, and most pushes need no LTRIM.
+local function trim_capped(key, length, cap)
+  if length > cap + math.floor(cap / 4) then redis.call('LTRIM', key, 0, cap - 1) end
+end
+local function push_capped(key, value, cap)
+  trim_capped(key, redis.call('LPUSH', key, value), cap)
 end
 -- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
 -- in the history list (h nil), where their new entries go too (its type checked first, as before).
@@ -87,8 +98,7 @@ local function ingest(K, C, S, checked)
     if refused then return {'error', refused} end
     redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
     redis.call('ZADD', K[3], S[2], C[3])
-    redis.call('LPUSH', K[4], C[4])
-    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    push_capped(K[4], C[4], tonumber(S[3]))
     return {'created', 'queued'}
   end
   refused = legacyHistoryRefused(cur[5], K[2], checked)
@@ -122,8 +132,7 @@ local function ingest(K, C, S, checked)
       redis.call('HSET', K[1], 'qidx', cjson.encode(ks))
     end
     redis.call('HSET', K[1], 'comment', C[1], 'updatedAt', S[1])
-    redis.call('LPUSH', K[4], C[4])
-    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    push_capped(K[4], C[4], tonumber(S[3]))
     return {'duplicate', cur[2]}
   end
   for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
@@ -135,8 +144,7 @@ local function ingest(K, C, S, checked)
     redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
     redis.call('RPUSH', K[2], entry)
   end
-  redis.call('LPUSH', K[4], C[4])
-  redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+  push_capped(K[4], C[4], tonumber(S[3]))
   return {'edited', 'queued'}
 end
 `;
@@ -188,7 +196,10 @@ local function apply(K, A, checked)
     if cur[2] == A[2] then return {'moderated', cur[4]} end
     if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
   end
-  refused = legacyHistoryRefused(cur[5], K[2], checked) or firstWrite('list', 'LPUSH', K[3], A[6])
+  refused = legacyHistoryRefused(cur[5], K[2], checked)
+  if refused then return {'error', refused} end
+  local decisions
+  refused, decisions = firstWrite('list', 'LPUSH', K[3], A[6])
   if refused then return {'error', refused} end
   for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
   local keys = {}
@@ -205,7 +216,7 @@ local function apply(K, A, checked)
   redis.call('HSET', K[1], unpack(fields))
   if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
   if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
-  redis.call('LTRIM', K[3], 0, 49)
+  trim_capped(K[3], decisions, ${AUTHOR_DECISIONS})
   redis.call('HINCRBY', K[4], A[4], 1)
   if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end
   local seq = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])

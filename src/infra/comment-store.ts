@@ -6,7 +6,7 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_KEYS, APPLY_MANY, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
@@ -197,7 +197,7 @@ export class CommentStore {
 
   /**
    * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
-   * first, from the capped thread list (newest first, `3 × threadSize` entries). Reads `limit` + a few
+   * first, from the capped thread list (newest first, `3 × threadSize` entries, a quarter more until trimmed). Reads `limit` + a few
    * entries first (a worker keeping up finds few newer comments ahead of its own), and the rest of
    * the list only when those were not enough.
    */
@@ -241,7 +241,7 @@ export class CommentStore {
     return ids.reverse();
   }
 
-  async authorHistory(site: string, authorId: string, limit = 50): Promise<AuthorHistoryEntry[]> {
+  async authorHistory(site: string, authorId: string, limit = AUTHOR_DECISIONS): Promise<AuthorHistoryEntry[]> {
     const items = await this.redis.lrange(this.keys.authorDecisions(site, authorId), 0, limit - 1);
     return items.map((s) => JSON.parse(s) as AuthorHistoryEntry);
   }

@@ -105,3 +105,32 @@ it('counts repeat posts asked for in the same tick in order, per site', async ()
   expect(counts).toEqual([0, 1, 0, 1]);
   expect(await redis.ttl(keys.textPosts('demo', 'fp-same'))).toBeGreaterThan(50);
 });
+
+it('keeps capped lists between their cap and a quarter more, readers seeing the newest entries', async () => {
+  const small = new CommentStore(redis, keys, 4); // thread list capped at 12 entries, trimmed past 15
+  const t0 = Date.now();
+  const lengths: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const c = { id: `cap-${i}`, articleId: 'art-cap', author: { id: 'reader-cap' }, body: `Comment ${i} on the ferry timetable.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    lengths.push(await redis.llen(keys.articleThread('demo', 'art-cap')));
+    const r = (await small.getCurrent('demo', c.id))!;
+    await small.applyDecision(decisionWrite(keys, r, decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+  }
+  expect(Math.max(...lengths)).toBe(15);
+  expect(lengths.slice(12).every((n) => n >= 12)).toBe(true);
+  expect((await small.threadBefore('demo', 'art-cap', t0 + 40, 4)).map((e) => e.id)).toEqual(['cap-36', 'cap-37', 'cap-38', 'cap-39']);
+  // The author's record: 50 decisions, and at most 62 before a trim.
+  for (let i = 40; i < 70; i++) {
+    const c = { id: `cap-${i}`, articleId: 'art-cap2', author: { id: 'reader-cap' }, body: `Comment ${i} on the ferry timetable.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    const r = (await small.getCurrent('demo', c.id))!;
+    await small.applyDecision(decisionWrite(keys, r, decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+    lengths.push(await redis.llen(keys.authorDecisions('demo', 'reader-cap')));
+  }
+  expect(Math.max(...lengths.slice(40))).toBe(62);
+  expect(lengths.at(-1)).toBeGreaterThanOrEqual(50);
+  const history = await small.authorHistory('demo', 'reader-cap');
+  expect(history).toHaveLength(50);
+  expect(history[0].commentId).toBe('cap-69');
+});
