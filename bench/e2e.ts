@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
+import { eventsOfMessage } from '../src/infra/events';
 import { createKeys } from '../src/infra/keys';
 import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
@@ -166,13 +167,15 @@ class DecisionTracker {
   readonly latency = new Map<string, number>();
   decided = 0;
   constructor(sub: Redis, channel: string) {
-    sub.on('message', (_ch, msg) => {
-      const ev = JSON.parse(msg) as { type: string; id: string };
-      if (ev.type !== 'decided') return;
-      const t = this.sentAt.get(ev.id);
-      if (t !== undefined && !this.latency.has(ev.id)) {
-        this.latency.set(ev.id, performance.now() - t);
-        this.decided++;
+    sub.on('message', (_ch, msg: string) => {
+      for (const json of eventsOfMessage(msg)) {
+        const ev = JSON.parse(json) as { type: string; id: string };
+        if (ev.type !== 'decided') continue;
+        const t = this.sentAt.get(ev.id);
+        if (t !== undefined && !this.latency.has(ev.id)) {
+          this.latency.set(ev.id, performance.now() - t);
+          this.decided++;
+        }
       }
     });
     void sub.subscribe(channel);
