@@ -134,3 +134,18 @@ it('keeps capped lists between their cap and a quarter more, readers seeing the 
   expect(history).toHaveLength(50);
   expect(history[0].commentId).toBe('cap-69');
 });
+
+it('keeps a text posted once as one string key, a set from the second poster on, and counts sets of earlier versions', async () => {
+  const key = keys.textPosts('demo', 'fp-forms');
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-1', 60)).toBe(0);
+  expect(await redis.type(key)).toBe('string');
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-1', 60)).toBe(0); // the same comment again
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-2', 60)).toBe(1);
+  expect(await redis.type(key)).toBe('set');
+  expect((await redis.smembers(key)).sort()).toEqual(['f-1', 'f-2']);
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-3', 90)).toBe(2);
+  expect(await redis.ttl(key)).toBeGreaterThan(60); // the window runs from the latest post
+  const legacy = keys.textPosts('demo', 'fp-legacy');
+  await redis.sadd(legacy, 'l-1', 'l-2');
+  expect(await store.countRepeats('demo', 'fp-legacy', 'l-3', 60)).toBe(2);
+});
