@@ -56,11 +56,7 @@ const needsWholeString = (c: number, lower: string) => c === 0x3a3 || (c >= 0xd8
  * difference and allocate nothing. Characters whose lower case needs the whole string go to `squash`.
  */
 export function squashesTo(body: string, squashed: string): boolean {
-  // The last characters first (texts that share an opening often differ at the end): an ASCII one is its own lower case.
-  let last = body.length - 1;
-  while (last >= 0 && isAsciiSpace(body.charCodeAt(last))) last--;
-  const end = last < 0 ? -1 : body.charCodeAt(last);
-  if (end >= 0 && end < 128 && squashed.charCodeAt(squashed.length - 1) !== asciiLower(end)) return false;
+  if (endsDiffer(body, squashed)) return false;
   let j = 0;
   let space = false;
   for (let i = 0; i < body.length; i++) {
@@ -89,6 +85,34 @@ export function squashesTo(body: string, squashed: string): boolean {
   }
   return j === squashed.length;
 }
+
+/**
+ * The last characters first (texts that share an opening, or a template, often differ at the end): true when
+ * up to 16 of them, ASCII only, already tell `squash(body)` from `squashed`. An ASCII letter's lower case
+ * needs no context, so a suffix of ASCII characters and spaces squashes on its own; anything else ends the check.
+ */
+function endsDiffer(body: string, squashed: string): boolean {
+  let i = body.length - 1;
+  let j = squashed.length - 1;
+  while (i >= 0 && isAsciiSpace(body.charCodeAt(i))) i--;
+  let space = false;
+  for (let seen = 0; i >= 0 && seen < END_CHARS; i--) {
+    const c = body.charCodeAt(i);
+    if (c >= 128) return false;
+    if (isAsciiSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) {
+      if (squashed.charCodeAt(j--) !== 32) return true;
+      space = false;
+    }
+    if (squashed.charCodeAt(j--) !== asciiLower(c)) return true;
+    seen++;
+  }
+  return false;
+}
+const END_CHARS = 16;
 
 function hostOf(url: string): string {
   return url.replace(/^[a-z]+:\/\//i, '').split(/[/?#:]/)[0].toLowerCase();
