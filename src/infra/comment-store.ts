@@ -8,6 +8,7 @@ import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
 import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
+import { Memo } from '../moderation/memo';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -65,6 +66,12 @@ export class CommentStore {
   private readonly repeats: RecentPosters;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
+  /**
+   * Thread entries already parsed, by their JSON text: every comment on an article reads mostly the same
+   * entries, so each is parsed once, and its body stays one string (whose hash the relevance memo reuses).
+   * Entries are never modified; an edit pushes a new one.
+   */
+  private readonly threadEntries = new Memo<ThreadEntry>(THREAD_ENTRIES_MEMO);
 
   constructor(
     private readonly redis: Redis,
@@ -209,7 +216,7 @@ export class CommentStore {
     const out: ThreadEntry[] = [];
     const take = (raw: string[]) => {
       for (const s of raw) {
-        const e = JSON.parse(s) as ThreadEntry;
+        const e = this.threadEntries.get(s, () => JSON.parse(s) as ThreadEntry);
         if (e.t >= beforeMs || seen.has(e.id)) continue;
         seen.add(e.id);
         out.push(e);
@@ -262,6 +269,8 @@ export class CommentStore {
 
 /** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
 const THREAD_SLACK = 8;
+/** Parsed thread entries kept per store (twice this at most: the memo has two generations). */
+const THREAD_ENTRIES_MEMO = 8192;
 
 /** The hash fields a record is made of, its history ('h') aside. */
 const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;
