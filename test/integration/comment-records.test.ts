@@ -71,6 +71,30 @@ it("refuses a new comment whose author's comment-id set has another type (its fi
   expect(await redis.exists(keys.comment('demo', 'r-a1'), keys.articleComments('demo', 'art-r-a'), keys.articleThread('demo', 'art-r-a'))).toBe(0);
 });
 
+it.each([
+  ['its article thread list', 'art-r-t', (a: string) => keys.articleThread('demo', a), /WRONGKEYTYPE .* is not a list/],
+  ["its article's comment ids", 'art-r-z', (a: string) => keys.articleComments('demo', a), /WRONGKEYTYPE .* is not a zset/],
+])('refuses a new comment when %s has another type, undoing the writes before it', async (_what, articleId, keyOf, refusal) => {
+  const id = `r-${articleId}`;
+  const author = `reader-${articleId}`;
+  const c = { ...comment(id), articleId, author: { id: author } };
+  // The author's set and the article's lists already hold other comments: only this one's entries are undone.
+  const before = { ...comment(`${id}-x`), articleId: 'art-r-other', author: { id: author } };
+  await store.ingest('demo', before, bodyHash(before.body), new Date());
+  await redis.sadd(keys.authorComments('demo', author), id); // this id was there already: the undo keeps it
+  await redis.set(keyOf(articleId), 'junk');
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(refusal);
+  expect(await redis.exists(keys.comment('demo', id))).toBe(0);
+  expect((await redis.smembers(keys.authorComments('demo', author))).sort()).toEqual([id, `${id}-x`]);
+  const others = [keys.articleThread('demo', articleId), keys.articleComments('demo', articleId)].filter((k) => k !== keyOf(articleId));
+  expect(await redis.exists(...others)).toBe(0);
+  expect(await redis.get(keyOf(articleId))).toBe('junk');
+  // Without the id in the author's set before, the refusal takes it out again.
+  await redis.srem(keys.authorComments('demo', author), id);
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(refusal);
+  expect(await redis.smembers(keys.authorComments('demo', author))).toEqual([`${id}-x`]);
+});
+
 it("refuses a decision whose author's decision list has another type (its first write), writing nothing", async () => {
   const c = { ...comment('r-d1'), articleId: 'art-r-d', author: { id: 'reader-d' } };
   await store.ingest('demo', c, bodyHash(c.body), new Date());
@@ -81,6 +105,19 @@ it("refuses a decision whose author's decision list has another type (its first 
   expect(r.history.map((h) => h.event)).toEqual(['received']);
   expect(await redis.exists(keys.outbox('demo', 'c:r-d1'))).toBe(0);
   expect(await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'r-d1')).toBeNull();
+});
+
+it("refuses a decision whose CMS event list has another type, taking back the author's entry and the sequence", async () => {
+  const c = { ...comment('r-o1'), articleId: 'art-r-o', author: { id: 'reader-o' } };
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  await redis.set(keys.outbox('demo', 'c:r-o1'), 'junk');
+  await expect(decide('r-o1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
+  expect((await store.get('demo', 'r-o1'))!.status).toBe('queued');
+  expect(await redis.exists(keys.authorDecisions('demo', 'reader-o'))).toBe(0);
+  expect(await redis.hexists(keys.eventSequences('demo'), 'c:r-o1')).toBe(0);
+  expect(await redis.zscore(keys.outboxDue('demo'), 'c:r-o1')).toBeNull();
+  await redis.del(keys.outbox('demo', 'c:r-o1'));
+  expect((await decide('r-o1')).sequence).toBe(1);
 });
 
 it('reads the thread before a comment from the head of the list, and further down when newer comments fill the head', async () => {
