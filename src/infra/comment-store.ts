@@ -71,7 +71,9 @@ export class CommentStore {
    * entries, so each is parsed once, and its body stays one string (whose hash the relevance memo reuses).
    * Entries are never modified; an edit pushes a new one.
    */
-  private readonly threadEntries = new Memo<ThreadEntry>(THREAD_ENTRIES_MEMO);
+  private readonly threadEntries = new Memo<ThreadEntry>(PARSED_ENTRIES_MEMO);
+  /** Entries of authors' decision lists, parsed once the same way (a prolific author's 50 for every comment). */
+  private readonly authorEntries = new Memo<AuthorHistoryEntry>(PARSED_ENTRIES_MEMO);
 
   constructor(
     private readonly redis: Redis,
@@ -250,7 +252,7 @@ export class CommentStore {
 
   async authorHistory(site: string, authorId: string, limit = AUTHOR_DECISIONS): Promise<AuthorHistoryEntry[]> {
     const items = await this.redis.lrange(this.keys.authorDecisions(site, authorId), 0, limit - 1);
-    return items.map((s) => JSON.parse(s) as AuthorHistoryEntry);
+    return items.map((s) => this.authorEntries.get(s, () => JSON.parse(s) as AuthorHistoryEntry));
   }
 
   /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
@@ -269,8 +271,8 @@ export class CommentStore {
 
 /** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
 const THREAD_SLACK = 8;
-/** Parsed thread entries kept per store (twice this at most: the memo has two generations). */
-const THREAD_ENTRIES_MEMO = 8192;
+/** Parsed list entries kept per store and kind (twice this at most: the memo has two generations). */
+const PARSED_ENTRIES_MEMO = 8192;
 
 /** The hash fields a record is made of, its history ('h') aside. */
 const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;
