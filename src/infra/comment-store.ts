@@ -9,6 +9,7 @@ import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderat
 import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
 import { Memo } from '../moderation/memo';
+import { InFlight } from './in-flight';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -72,6 +73,8 @@ export class CommentStore {
    * Entries are never modified; an edit pushes a new one.
    */
   private readonly threadEntries = new Memo<ThreadEntry>(PARSED_ENTRIES_MEMO);
+  /** The head of an article's thread list, read once for the comments of a group that need it at the same time. */
+  private readonly threadReads = new InFlight<string[]>();
   /** Entries of authors' decision lists, parsed once the same way (a prolific author's 50 for every comment). */
   private readonly authorEntries = new Memo<AuthorHistoryEntry>(PARSED_ENTRIES_MEMO);
 
@@ -225,7 +228,7 @@ export class CommentStore {
         if (out.length === limit) return;
       }
     };
-    const head = await this.redis.lrange(key, 0, first - 1);
+    const head = await this.threadReads.run(`${key}\u0000${first}`, () => this.redis.lrange(key, 0, first - 1));
     take(head);
     if (out.length < limit && head.length === first && first < this.threadCap) take(await this.redis.lrange(key, first, this.threadCap - 1));
     return out.reverse();

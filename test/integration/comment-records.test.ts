@@ -3,6 +3,7 @@
  * comment's hash, while records stored before that keep (and keep growing) their history list.
  */
 import Redis from 'ioredis';
+import { ArticleStore } from '../../src/infra/article-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createKeys } from '../../src/infra/keys';
 import { bodyHash, type CommentRecord, type Decision } from '../../src/moderation/record';
@@ -185,4 +186,41 @@ it('keeps a text posted once as one string key, a set from the second poster on,
   const legacy = keys.textPosts('demo', 'fp-legacy');
   await redis.sadd(legacy, 'l-1', 'l-2');
   expect(await store.countRepeats('demo', 'fp-legacy', 'l-3', 60)).toBe(2);
+});
+
+it("shares a read of an article's thread and of the article between the comments that ask in the same tick", async () => {
+  const counting = new Redis(REDIS_URL);
+  const calls: string[] = [];
+  for (const name of ['lrange', 'hget', 'hgetall'] as const) {
+    const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
+    (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
+  }
+  try {
+    const shared = new CommentStore(counting, keys);
+    const articles = new ArticleStore(counting, keys);
+    await articles.upsert('demo', 'art-sh', { title: 'Tram depot', body: 'The depot moves to the harbour.' }, new Date());
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const c = { id: `sh-${i}`, articleId: 'art-sh', author: { id: 'reader-sh' }, body: `Comment ${i} on the depot.` };
+      await shared.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    }
+    calls.length = 0;
+    const [a, b, ta, tb] = await Promise.all([
+      articles.getCached('demo', 'art-sh'),
+      articles.getCached('demo', 'art-sh'),
+      shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-4'),
+      shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-3'),
+    ]);
+    expect(calls.sort()).toEqual(['hget', 'hgetall', 'lrange']); // one read each, not two
+    expect(a).toBe(b);
+    expect(a?.title).toBe('Tram depot');
+    expect(ta.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-3']);
+    expect(tb.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-4']);
+    // Once answered, the next read goes to Redis again (a newer comment is seen).
+    const late = { id: 'sh-5', articleId: 'art-sh', author: { id: 'reader-sh' }, body: 'A late comment on the depot.' };
+    await shared.ingest('demo', late, bodyHash(late.body), new Date(t0 + 5));
+    expect((await shared.threadBefore('demo', 'art-sh', t0 + 10, 20)).map((e) => e.id)).toContain('sh-5');
+  } finally {
+    counting.disconnect();
+  }
 });
