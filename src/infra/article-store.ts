@@ -2,6 +2,7 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { ArticleInput } from '../moderation/types';
 import type { Keys } from './keys';
+import { InFlight } from './in-flight';
 
 export interface StoredArticle extends ArticleInput {
   id: string;
@@ -14,6 +15,7 @@ export class ArticleStore {
   private readonly putIfAbsentScript: (...args: string[]) => Promise<unknown>;
   /** Articles already read, by key, with the `updatedAt` they were read at (bounded, oldest dropped first). */
   private readonly cache = new Map<string, StoredArticle>();
+  private readonly reads = new InFlight<StoredArticle | null>();
 
   constructor(
     private readonly redis: Redis,
@@ -48,7 +50,12 @@ export class ArticleStore {
    * Like `get`, but reads the whole article only when its `updatedAt` changed since this process last
    * read it: a worker judging many comments on one article fetches its body (often kilobytes) once.
    */
-  async getCached(site: string, id: string): Promise<StoredArticle | null> {
+  getCached(site: string, id: string): Promise<StoredArticle | null> {
+    // Comments of one group on the same article share the read.
+    return this.reads.run(this.keys.article(site, id), () => this.readCached(site, id));
+  }
+
+  private async readCached(site: string, id: string): Promise<StoredArticle | null> {
     const key = this.keys.article(site, id);
     const cached = this.cache.get(key);
     const updatedAt = await this.redis.hget(key, 'updatedAt');

@@ -7,13 +7,17 @@
  * a group's decisions share the site's indexes, an author's record, an article's thread); the
  * comment's own hash needs none (`readComment` reads it first, and a wrong type answers the same
  * refusal), nor does its history, a field of that hash (records stored before that keep a history
- * list, checked when written), nor the key of the script's first write (the
- * author's comment ids on ingest, the author's decisions on apply: `firstWrite` runs it under pcall,
- * so a wrong type refuses it before anything else is written), nor the site's fixed-name keys (stats,
+ * list, checked when written), nor the key of the script's first write (the author's decisions on
+ * apply: `typedWrite` runs it under pcall, so a wrong type refuses it before anything else is
+ * written), nor a new comment's keys on ingest (author's ids, thread list, article's ids: each write
+ * is its own check, undoing the ones before it when refused), nor the site's fixed-name keys (stats,
  * outbox queue, sequences, retention index), whose names no escaped id can spell.
  */
 import { KEY_PART_LUA } from './keys';
 import { OUTBOX_PUSH_LUA } from './outbox';
+
+/** Decisions kept in an author's record (\`keys.authorDecisions\`; a few more until the next trim). */
+export const AUTHOR_DECISIONS = 50;
 
 /** Prefix of the error a script answers when `CHECK_TYPES` finds a key of the wrong type. */
 export const WRONG_KEY_TYPE = 'WRONGKEYTYPE';
@@ -48,12 +52,21 @@ local function readComment(key, ...)
   if r['err'] then return nil, '${WRONG_KEY_TYPE} ' .. key .. ' is not a hash' end
   return r
 end
--- The script's first write doubles as the type check of its key (saves a TYPE): a key of another type
--- refuses it, and nothing has been written yet. Answers the refusal, or nil once written.
-local function firstWrite(expected, cmd, key, ...)
+-- A write that doubles as the type check of its key (saves a TYPE): a key of another type refuses it
+-- without writing. Answers the refusal, or nil and the command's reply. Used for a script's first write
+-- (nothing written yet), or after writes that the caller undoes exactly when it is refused.
+local function typedWrite(expected, cmd, key, ...)
   local r = redis.pcall(cmd, key, ...)
   if type(r) == 'table' and r['err'] then return '${WRONG_KEY_TYPE} ' .. key .. ' is not a ' .. expected end
-  return nil
+  return nil, r
+end
+-- A capped list (thread list, author's decisions) is trimmed back to \`cap\` only once it has grown a quarter
+-- past it: readers take at most \`cap\` entries, so the few extra are never read, and most pushes need no LTRIM.
+local function trim_capped(key, length, cap)
+  if length > cap + math.floor(cap / 4) then redis.call('LTRIM', key, 0, cap - 1) end
+end
+local function push_capped(key, value, cap)
+  trim_capped(key, redis.call('LPUSH', key, value), cap)
 end
 -- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
 -- in the history list (h nil), where their new entries go too (its type checked first, as before).
@@ -77,20 +90,32 @@ const INGEST_ONE = `${CHECK_TYPES}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}
 local function history(event, S, C)
   return '{"at":"' .. S[1] .. '","event":"' .. event .. '","by":"cms","to":"queued","bodyHash":"' .. C[2] .. '"}'
 end
+-- A new comment: each write to a key named after an id is its own type check, and a refused one undoes
+-- the writes before it exactly (the id leaves the author's set only if this call added it; the thread
+-- entry this call pushed is the list's head), so nothing is left half-written and no TYPE is needed.
+local function created(K, C, S)
+  local refused, added = typedWrite('set', 'SADD', K[5], C[3])
+  if refused then return {'error', refused} end
+  local length
+  refused, length = typedWrite('list', 'LPUSH', K[4], C[4])
+  if not refused then
+    refused = typedWrite('zset', 'ZADD', K[3], S[2], C[3])
+    if refused then redis.call('LPOP', K[4]) end
+  end
+  if refused then
+    if added == 1 then redis.call('SREM', K[5], C[3]) end
+    return {'error', refused}
+  end
+  trim_capped(K[4], length, tonumber(S[3]))
+  redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
+  return {'created', 'queued'}
+end
 local function ingest(K, C, S, checked)
-  local bad = wrongType({K[3], 'zset', K[4], 'list'}, checked)
-  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
   local cur, refused = readComment(K[1], 'bodyHash', 'status', 'qidx', 'comment', 'h')
   if refused then return {'error', refused} end
-  if not cur[1] then
-    refused = firstWrite('set', 'SADD', K[5], C[3])
-    if refused then return {'error', refused} end
-    redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
-    redis.call('ZADD', K[3], S[2], C[3])
-    redis.call('LPUSH', K[4], C[4])
-    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
-    return {'created', 'queued'}
-  end
+  if not cur[1] then return created(K, C, S) end
+  local bad = wrongType({K[3], 'zset', K[4], 'list'}, checked)
+  if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
   refused = legacyHistoryRefused(cur[5], K[2], checked)
   if refused then return {'error', refused} end
   -- An edit may move the comment to another article: it leaves the old thread for the new one.
@@ -122,8 +147,7 @@ local function ingest(K, C, S, checked)
       redis.call('HSET', K[1], 'qidx', cjson.encode(ks))
     end
     redis.call('HSET', K[1], 'comment', C[1], 'updatedAt', S[1])
-    redis.call('LPUSH', K[4], C[4])
-    redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+    push_capped(K[4], C[4], tonumber(S[3]))
     return {'duplicate', cur[2]}
   end
   for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
@@ -135,8 +159,7 @@ local function ingest(K, C, S, checked)
     redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
     redis.call('RPUSH', K[2], entry)
   end
-  redis.call('LPUSH', K[4], C[4])
-  redis.call('LTRIM', K[4], 0, tonumber(S[3]) - 1)
+  push_capped(K[4], C[4], tonumber(S[3]))
   return {'edited', 'queued'}
 end
 `;
@@ -176,7 +199,7 @@ return out
 const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
 local function apply(K, A, checked)
   local pairs_ = cjson.decode(A[7])
-  local checks = {K[5], 'list'}
+  local checks = {}
   for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
   local bad = wrongType(checks, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
@@ -188,8 +211,17 @@ local function apply(K, A, checked)
     if cur[2] == A[2] then return {'moderated', cur[4]} end
     if cur[4] ~= 'queued' then return {'duplicate', cur[4]} end
   end
-  refused = legacyHistoryRefused(cur[5], K[2], checked) or firstWrite('list', 'LPUSH', K[3], A[6])
+  refused = legacyHistoryRefused(cur[5], K[2], checked)
   if refused then return {'error', refused} end
+  local decisions
+  refused, decisions = typedWrite('list', 'LPUSH', K[3], A[6])
+  if refused then return {'error', refused} end
+  -- The CMS event next: its list's RPUSH is that key's type check; refused, the author's entry is taken back.
+  local seq, pushRefused = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])
+  if pushRefused then
+    redis.call('LPOP', K[3])
+    return {'error', '${WRONG_KEY_TYPE} ' .. K[5] .. ' is not a list'}
+  end
   for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
   local keys = {}
   for _, pair in ipairs(pairs_) do
@@ -205,10 +237,9 @@ local function apply(K, A, checked)
   redis.call('HSET', K[1], unpack(fields))
   if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
   if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
-  redis.call('LTRIM', K[3], 0, 49)
+  trim_capped(K[3], decisions, ${AUTHOR_DECISIONS})
   redis.call('HINCRBY', K[4], A[4], 1)
   if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end
-  local seq = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])
   return {'applied', cur[4], seq}
 end
 `;

@@ -6,8 +6,10 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_KEYS, APPLY_MANY, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
+import { Memo } from '../moderation/memo';
+import { InFlight } from './in-flight';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -65,6 +67,16 @@ export class CommentStore {
   private readonly repeats: RecentPosters;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
+  /**
+   * Thread entries already parsed, by their JSON text: every comment on an article reads mostly the same
+   * entries, so each is parsed once, and its body stays one string (whose hash the relevance memo reuses).
+   * Entries are never modified; an edit pushes a new one.
+   */
+  private readonly threadEntries = new Memo<ThreadEntry>(PARSED_ENTRIES_MEMO);
+  /** The head of an article's thread list, read once for the comments of a group that need it at the same time. */
+  private readonly threadReads = new InFlight<string[]>();
+  /** Entries of authors' decision lists, parsed once the same way (a prolific author's 50 for every comment). */
+  private readonly authorEntries = new Memo<AuthorHistoryEntry>(PARSED_ENTRIES_MEMO);
 
   constructor(
     private readonly redis: Redis,
@@ -197,7 +209,7 @@ export class CommentStore {
 
   /**
    * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
-   * first, from the capped thread list (newest first, `3 × threadSize` entries). Reads `limit` + a few
+   * first, from the capped thread list (newest first, `3 × threadSize` entries, a quarter more until trimmed). Reads `limit` + a few
    * entries first (a worker keeping up finds few newer comments ahead of its own), and the rest of
    * the list only when those were not enough.
    */
@@ -209,14 +221,14 @@ export class CommentStore {
     const out: ThreadEntry[] = [];
     const take = (raw: string[]) => {
       for (const s of raw) {
-        const e = JSON.parse(s) as ThreadEntry;
+        const e = this.threadEntries.get(s, () => JSON.parse(s) as ThreadEntry);
         if (e.t >= beforeMs || seen.has(e.id)) continue;
         seen.add(e.id);
         out.push(e);
         if (out.length === limit) return;
       }
     };
-    const head = await this.redis.lrange(key, 0, first - 1);
+    const head = await this.threadReads.run(`${key}\u0000${first}`, () => this.redis.lrange(key, 0, first - 1));
     take(head);
     if (out.length < limit && head.length === first && first < this.threadCap) take(await this.redis.lrange(key, first, this.threadCap - 1));
     return out.reverse();
@@ -241,9 +253,9 @@ export class CommentStore {
     return ids.reverse();
   }
 
-  async authorHistory(site: string, authorId: string, limit = 50): Promise<AuthorHistoryEntry[]> {
+  async authorHistory(site: string, authorId: string, limit = AUTHOR_DECISIONS): Promise<AuthorHistoryEntry[]> {
     const items = await this.redis.lrange(this.keys.authorDecisions(site, authorId), 0, limit - 1);
-    return items.map((s) => JSON.parse(s) as AuthorHistoryEntry);
+    return items.map((s) => this.authorEntries.get(s, () => JSON.parse(s) as AuthorHistoryEntry));
   }
 
   /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
@@ -262,6 +274,8 @@ export class CommentStore {
 
 /** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
 const THREAD_SLACK = 8;
+/** Parsed list entries kept per store and kind (twice this at most: the memo has two generations). */
+const PARSED_ENTRIES_MEMO = 8192;
 
 /** The hash fields a record is made of, its history ('h') aside. */
 const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;

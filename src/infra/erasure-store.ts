@@ -9,18 +9,19 @@ import type { RedisClient as Redis } from './redis';
 import { QUEUE_INDEXES_LUA } from './comment-scripts';
 import { KEY_PART_LUA, keyAround, type Keys } from './keys';
 import { authorSubject, commentSubject } from './outbox';
+import { FORGET_POSTER_LUA } from './recent-posters';
 import type { LabelledExample } from './label-store';
 import { textFingerprint } from '../moderation/record';
 import type { CommentInput } from '../moderation/types';
 
 // KEYS: comment, history, claim, outbox list, outbox due, outbox attempts, sequences, decided-by-time,
-//       repeat-post set of the current text.
+//       repeat-post posters of the current text.
 // ARGV: commentId, subject, thread key around the article id (2), author decisions key around the
 //       author id (2), author comments key around the author id (2), the entry prefix of this comment
 //       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones), the
 //       article's thread list key around the article id (2), the Approved/Rejected listing's key around
 //       the status (2).
-const ERASE_COMMENT = `${KEY_PART_LUA}${QUEUE_INDEXES_LUA}
+const ERASE_COMMENT = `${KEY_PART_LUA}${QUEUE_INDEXES_LUA}${FORGET_POSTER_LUA}
 local h = redis.call('HMGET', KEYS[1], 'comment', 'qidx', 'status')
 if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
   redis.call('ZREM', KEYS[8], ARGV[1])
@@ -45,7 +46,7 @@ redis.call('ZREM', KEYS[5], ARGV[2])
 redis.call('HDEL', KEYS[6], ARGV[2])
 redis.call('HDEL', KEYS[7], ARGV[2])
 redis.call('ZREM', KEYS[8], ARGV[1])
-redis.call('SREM', KEYS[9], ARGV[1])
+forget_poster(KEYS[9], ARGV[1])
 if h[1] then return 1 end
 return 0`;
 

@@ -1,6 +1,7 @@
 /**
  * Live updates: each event is appended to the site's capped Redis stream (`keys.eventLog`) and
- * published on its pub/sub channel in one script, carrying the stream entry id as `eventId`. Every
+ * published on its pub/sub channel in one script, carrying the stream entry id as `eventId`; the
+ * events of one call (a moderation group's decisions) share one channel message, one a line. Every
  * API process pushes the channel to moderators' pages; a page that reconnects names the last id it
  * saw and gets what it missed from the stream (`eventsSince`).
  */
@@ -13,19 +14,24 @@ export type SiteEvent = Record<string, unknown> & { type: string };
 export const EVENT_LOG_LENGTH = 5000;
 
 // KEYS: stream, channel. ARGV: maxlen, then one JSON object per event. The id is spliced in as the first field.
+// One PUBLISH for all of them: the events' JSON texts, one a line (JSON text has no raw line breaks).
 const PUBLISH = `
-local ids = {}
+local ids, messages = {}, {}
 for i = 2, #ARGV do
   local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
-  redis.call('PUBLISH', KEYS[2], '{"eventId":"' .. id .. '",' .. string.sub(ARGV[i], 2))
+  messages[i - 1] = '{"eventId":"' .. id .. '",' .. string.sub(ARGV[i], 2)
   ids[i - 1] = id
 end
+redis.call('PUBLISH', KEYS[2], table.concat(messages, '\\n'))
 return ids
 `;
 
+/** The events of one channel message, in order (a message carries one or several, one a line). */
+export const eventsOfMessage = (message: string): string[] => message.split('\n');
+
 /** Publishes one event, or several (a moderation group's decisions) in one script call, in order. */
 export function createPublisher(redis: Redis, keys: Keys) {
-  const publish = script<string[]>(redis, 'cmPublishEventsV1', 2, PUBLISH);
+  const publish = script<string[]>(redis, 'cmPublishEventsV2', 2, PUBLISH);
   return async (site: string, events: SiteEvent | Record<string, unknown> | Array<SiteEvent | Record<string, unknown>>): Promise<void> => {
     const at = new Date().toISOString();
     const jsons = (Array.isArray(events) ? events : [events]).map((event) => JSON.stringify({ ...event, site, at }));

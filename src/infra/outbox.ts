@@ -38,11 +38,19 @@ export interface DeliveredEvent {
   [field: string]: unknown;
 }
 
-/** Lua: `outbox_push(listKey, dueKey, seqKey, subject, eventId, bodyJson, nowMs)` → sequence. */
+/**
+ * Lua: `outbox_push(listKey, dueKey, seqKey, subject, eventId, bodyJson, nowMs)` → sequence, or nil and
+ * an error reply when the subject's list has another type (its RPUSH, under pcall, is the type check;
+ * the sequence is then taken back, so nothing stays written).
+ */
 export const OUTBOX_PUSH_LUA = `
 local function outbox_push(listKey, dueKey, seqKey, subject, eventId, body, nowMs)
   local seq = redis.call('HINCRBY', seqKey, subject, 1)
-  redis.call('RPUSH', listKey, '{"eventId":' .. cjson.encode(eventId) .. ',"sequence":' .. seq .. ',' .. string.sub(body, 2))
+  local pushed = redis.pcall('RPUSH', listKey, '{"eventId":' .. cjson.encode(eventId) .. ',"sequence":' .. seq .. ',' .. string.sub(body, 2))
+  if type(pushed) == 'table' and pushed['err'] then
+    if seq == 1 then redis.call('HDEL', seqKey, subject) else redis.call('HINCRBY', seqKey, subject, -1) end
+    return nil, pushed
+  end
   redis.call('ZADD', dueKey, 'NX', nowMs, subject)
   return seq
 end
@@ -60,7 +68,9 @@ end
 `;
 
 const ENQUEUE = `${OUTBOX_PUSH_LUA}
-return outbox_push(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`;
+local seq, refused = outbox_push(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+if refused then return refused end
+return seq`;
 
 // KEYS: due, attempts, dlq. ARGV: nowMs, limit, leaseMs, maxAttempts, listPrefix, site, nowIso.
 // Counts an attempt per claim, so a dispatcher that dies mid-delivery still uses one up.

@@ -4,6 +4,7 @@
  * subscribed to a site's channel only while someone on that site listens.
  */
 import { duplicateRedis, type RedisClient as Redis } from './redis';
+import { eventsOfMessage } from './events';
 import type { Keys } from './keys';
 
 /** Receives each event of the site as the JSON text it was published as. */
@@ -58,7 +59,8 @@ export class SiteEventHub {
       const sub = duplicateRedis(this.source, { enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: 'api-events' });
       sub.on('error', () => undefined);
       sub.on('message', (channel: string, message: string) => {
-        for (const listener of this.listeners.get(channel) ?? []) listener(message);
+        const listeners = this.listeners.get(channel);
+        if (listeners) for (const json of eventsOfMessage(message)) for (const listener of listeners) listener(json);
       });
       this.subscriber = sub;
     }

@@ -3,6 +3,7 @@
  * comment's hash, while records stored before that keep (and keep growing) their history list.
  */
 import Redis from 'ioredis';
+import { ArticleStore } from '../../src/infra/article-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createKeys } from '../../src/infra/keys';
 import { bodyHash, type CommentRecord, type Decision } from '../../src/moderation/record';
@@ -71,6 +72,30 @@ it("refuses a new comment whose author's comment-id set has another type (its fi
   expect(await redis.exists(keys.comment('demo', 'r-a1'), keys.articleComments('demo', 'art-r-a'), keys.articleThread('demo', 'art-r-a'))).toBe(0);
 });
 
+it.each([
+  ['its article thread list', 'art-r-t', (a: string) => keys.articleThread('demo', a), /WRONGKEYTYPE .* is not a list/],
+  ["its article's comment ids", 'art-r-z', (a: string) => keys.articleComments('demo', a), /WRONGKEYTYPE .* is not a zset/],
+])('refuses a new comment when %s has another type, undoing the writes before it', async (_what, articleId, keyOf, refusal) => {
+  const id = `r-${articleId}`;
+  const author = `reader-${articleId}`;
+  const c = { ...comment(id), articleId, author: { id: author } };
+  // The author's set and the article's lists already hold other comments: only this one's entries are undone.
+  const before = { ...comment(`${id}-x`), articleId: 'art-r-other', author: { id: author } };
+  await store.ingest('demo', before, bodyHash(before.body), new Date());
+  await redis.sadd(keys.authorComments('demo', author), id); // this id was there already: the undo keeps it
+  await redis.set(keyOf(articleId), 'junk');
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(refusal);
+  expect(await redis.exists(keys.comment('demo', id))).toBe(0);
+  expect((await redis.smembers(keys.authorComments('demo', author))).sort()).toEqual([id, `${id}-x`]);
+  const others = [keys.articleThread('demo', articleId), keys.articleComments('demo', articleId)].filter((k) => k !== keyOf(articleId));
+  expect(await redis.exists(...others)).toBe(0);
+  expect(await redis.get(keyOf(articleId))).toBe('junk');
+  // Without the id in the author's set before, the refusal takes it out again.
+  await redis.srem(keys.authorComments('demo', author), id);
+  await expect(store.ingest('demo', c, bodyHash(c.body), new Date())).rejects.toThrow(refusal);
+  expect(await redis.smembers(keys.authorComments('demo', author))).toEqual([`${id}-x`]);
+});
+
 it("refuses a decision whose author's decision list has another type (its first write), writing nothing", async () => {
   const c = { ...comment('r-d1'), articleId: 'art-r-d', author: { id: 'reader-d' } };
   await store.ingest('demo', c, bodyHash(c.body), new Date());
@@ -81,6 +106,19 @@ it("refuses a decision whose author's decision list has another type (its first 
   expect(r.history.map((h) => h.event)).toEqual(['received']);
   expect(await redis.exists(keys.outbox('demo', 'c:r-d1'))).toBe(0);
   expect(await redis.zscore(keys.decidedByStatus('demo', 'approved'), 'r-d1')).toBeNull();
+});
+
+it("refuses a decision whose CMS event list has another type, taking back the author's entry and the sequence", async () => {
+  const c = { ...comment('r-o1'), articleId: 'art-r-o', author: { id: 'reader-o' } };
+  await store.ingest('demo', c, bodyHash(c.body), new Date());
+  await redis.set(keys.outbox('demo', 'c:r-o1'), 'junk');
+  await expect(decide('r-o1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
+  expect((await store.get('demo', 'r-o1'))!.status).toBe('queued');
+  expect(await redis.exists(keys.authorDecisions('demo', 'reader-o'))).toBe(0);
+  expect(await redis.hexists(keys.eventSequences('demo'), 'c:r-o1')).toBe(0);
+  expect(await redis.zscore(keys.outboxDue('demo'), 'c:r-o1')).toBeNull();
+  await redis.del(keys.outbox('demo', 'c:r-o1'));
+  expect((await decide('r-o1')).sequence).toBe(1);
 });
 
 it('reads the thread before a comment from the head of the list, and further down when newer comments fill the head', async () => {
@@ -104,4 +142,85 @@ it('counts repeat posts asked for in the same tick in order, per site', async ()
   ]);
   expect(counts).toEqual([0, 1, 0, 1]);
   expect(await redis.ttl(keys.textPosts('demo', 'fp-same'))).toBeGreaterThan(50);
+});
+
+it('keeps capped lists between their cap and a quarter more, readers seeing the newest entries', async () => {
+  const small = new CommentStore(redis, keys, 4); // thread list capped at 12 entries, trimmed past 15
+  const t0 = Date.now();
+  const lengths: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const c = { id: `cap-${i}`, articleId: 'art-cap', author: { id: 'reader-cap' }, body: `Comment ${i} on the ferry timetable.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    lengths.push(await redis.llen(keys.articleThread('demo', 'art-cap')));
+    const r = (await small.getCurrent('demo', c.id))!;
+    await small.applyDecision(decisionWrite(keys, r, decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+  }
+  expect(Math.max(...lengths)).toBe(15);
+  expect(lengths.slice(12).every((n) => n >= 12)).toBe(true);
+  expect((await small.threadBefore('demo', 'art-cap', t0 + 40, 4)).map((e) => e.id)).toEqual(['cap-36', 'cap-37', 'cap-38', 'cap-39']);
+  // The author's record: 50 decisions, and at most 62 before a trim.
+  for (let i = 40; i < 70; i++) {
+    const c = { id: `cap-${i}`, articleId: 'art-cap2', author: { id: 'reader-cap' }, body: `Comment ${i} on the ferry timetable.` };
+    await small.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    const r = (await small.getCurrent('demo', c.id))!;
+    await small.applyDecision(decisionWrite(keys, r, decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+    lengths.push(await redis.llen(keys.authorDecisions('demo', 'reader-cap')));
+  }
+  expect(Math.max(...lengths.slice(40))).toBe(62);
+  expect(lengths.at(-1)).toBeGreaterThanOrEqual(50);
+  const history = await small.authorHistory('demo', 'reader-cap');
+  expect(history).toHaveLength(50);
+  expect(history[0].commentId).toBe('cap-69');
+});
+
+it('keeps a text posted once as one string key, a set from the second poster on, and counts sets of earlier versions', async () => {
+  const key = keys.textPosts('demo', 'fp-forms');
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-1', 60)).toBe(0);
+  expect(await redis.type(key)).toBe('string');
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-1', 60)).toBe(0); // the same comment again
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-2', 60)).toBe(1);
+  expect(await redis.type(key)).toBe('set');
+  expect((await redis.smembers(key)).sort()).toEqual(['f-1', 'f-2']);
+  expect(await store.countRepeats('demo', 'fp-forms', 'f-3', 90)).toBe(2);
+  expect(await redis.ttl(key)).toBeGreaterThan(60); // the window runs from the latest post
+  const legacy = keys.textPosts('demo', 'fp-legacy');
+  await redis.sadd(legacy, 'l-1', 'l-2');
+  expect(await store.countRepeats('demo', 'fp-legacy', 'l-3', 60)).toBe(2);
+});
+
+it("shares a read of an article's thread and of the article between the comments that ask in the same tick", async () => {
+  const counting = new Redis(REDIS_URL);
+  const calls: string[] = [];
+  for (const name of ['lrange', 'hget', 'hgetall'] as const) {
+    const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
+    (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
+  }
+  try {
+    const shared = new CommentStore(counting, keys);
+    const articles = new ArticleStore(counting, keys);
+    await articles.upsert('demo', 'art-sh', { title: 'Tram depot', body: 'The depot moves to the harbour.' }, new Date());
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const c = { id: `sh-${i}`, articleId: 'art-sh', author: { id: 'reader-sh' }, body: `Comment ${i} on the depot.` };
+      await shared.ingest('demo', c, bodyHash(c.body), new Date(t0 + i));
+    }
+    calls.length = 0;
+    const [a, b, ta, tb] = await Promise.all([
+      articles.getCached('demo', 'art-sh'),
+      articles.getCached('demo', 'art-sh'),
+      shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-4'),
+      shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-3'),
+    ]);
+    expect(calls.sort()).toEqual(['hget', 'hgetall', 'lrange']); // one read each, not two
+    expect(a).toBe(b);
+    expect(a?.title).toBe('Tram depot');
+    expect(ta.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-3']);
+    expect(tb.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-4']);
+    // Once answered, the next read goes to Redis again (a newer comment is seen).
+    const late = { id: 'sh-5', articleId: 'art-sh', author: { id: 'reader-sh' }, body: 'A late comment on the depot.' };
+    await shared.ingest('demo', late, bodyHash(late.body), new Date(t0 + 5));
+    expect((await shared.threadBefore('demo', 'art-sh', t0 + 10, 20)).map((e) => e.id)).toContain('sh-5');
+  } finally {
+    counting.disconnect();
+  }
 });

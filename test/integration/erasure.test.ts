@@ -84,6 +84,20 @@ it('erases one comment on request, idempotently', async () => {
   expect((await request(svc.app).delete('/v1/sites/demo/comments/one-1')).status).toBe(401);
 });
 
+it('takes an erased comment out of the posters of its text, whether it posted it alone or with others', async () => {
+  const cms = svc.cms();
+  const body = 'The night buses should run every half hour.';
+  for (const id of ['twice-1', 'twice-2']) {
+    await cms.postComment({ id, articleId: 'art-e', author: { id: `a-${id}` }, body });
+    await decided(id);
+  }
+  expect((await cms.eraseComment('twice-1')).body.erased).toMatchObject({ comments: 1 });
+  expect(mentions(await dump(svc.redis, svc.prefix), 'twice-1')).toEqual([]);
+  expect(mentions(await dump(svc.redis, svc.prefix), 'twice-2').length).toBeGreaterThan(0); // still a poster
+  expect((await cms.eraseComment('twice-2')).body.erased).toMatchObject({ comments: 1 });
+  expect(mentions(await dump(svc.redis, svc.prefix), 'twice-2')).toEqual([]);
+});
+
 it('retention erases decided comments past their time and keeps flagged ones', async () => {
   const cms = svc.cms();
   await cms.postComment({ id: 'ret-ok', articleId: 'art-r', author: { id: 'a-ret' }, body: 'A fine and friendly note on the budget.' });

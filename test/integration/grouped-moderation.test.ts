@@ -160,7 +160,7 @@ it('writes a group of decisions in one call, refusing only the one whose key has
   const answers = await store.applyDecisions(writes);
   expect(answers[0]).toMatchObject({ outcome: 'applied', previous: 'queued', sequence: 1 });
   expect(answers[1]).toBeInstanceOf(Error);
-  expect((answers[1] as Error).message).toMatch(/WRONGKEYTYPE .* is a string, not a list/);
+  expect((answers[1] as Error).message).toMatch(/WRONGKEYTYPE .* is not a list/);
   expect(answers[2]).toMatchObject({ outcome: 'applied', sequence: 1 });
   const bad = (await store.get('demo', 'w-bad'))!;
   expect(bad.status).toBe('queued');

@@ -124,6 +124,19 @@ describe('relevance score on the seed articles', () => {
     expect(first[0].model).not.toBe(first[1].model);
   });
 
+  it('compiles an article again when its body changes under the same headline, and keeps the earlier one', () => {
+    const cache = new ContextCache();
+    const [a, b] = [seeds[0].article.body, seeds[1].article.body];
+    const centralStems = (c: ContextCache, body: string) => {
+      const article = c.article('Same headline', body);
+      return article.central.map(([id, w]) => [article.model.vocabulary.stems[id], w]);
+    };
+    const first = cache.article('Same headline', a);
+    expect(centralStems(cache, b)).toEqual(centralStems(new ContextCache(), b));
+    expect(centralStems(cache, b)).not.toEqual(centralStems(new ContextCache(), a));
+    expect(cache.article('Same headline', [...a].join(''))).toBe(first); // equal text in another string
+  });
+
   it('ships a combination learned on the Wikipedia training half, with a positive weight on similarity', () => {
     expect(combination.trainedOn.join(' ')).toMatch(/Wikipedia replies \(train half/);
     expect(combination.trainedOn.join(' ')).not.toMatch(/SFU|seed|test half/);

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { squash, squashesTo } from '../../src/moderation/phases/spam';
 import { moderate } from '../../src/moderation/pipeline';
 import { PolicySchema } from '../../config/policy-schema';
 import { TestClassifier } from './test-classifier';
@@ -36,5 +38,30 @@ describe('spam phase', () => {
 
   it('does not count short reactions as repeat posts', async () => {
     expect((await moderate(comment('Agreed.'), context({ repeatCount: 50 }), deps)).action).toBe('approve');
+  });
+});
+
+describe('squashesTo (a thread comment compared with the squashed comment)', () => {
+  // Case and white-space variants of a text, so that equal squashes are common, not only differences.
+  const variant = (s: string, flips: boolean[]) =>
+    [...s].map((ch, i) => (flips[i % flips.length] ? (ch === ' ' ? ' \n\u00a0' : ch.toUpperCase()) : ch)).join('');
+  const text = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '\t', 'É', 'é', 'Σ', 'σ', 'ς', 'İ', 'i', '\u00a0', '\u2028', 'ß', '𐐀', '𐐨', '.', '’', 'Ω') });
+
+  it('agrees with squash(body) === squashed on texts with accents, final sigma, dotted I, astral letters and Unicode spaces', () => {
+    fc.assert(
+      fc.property(text, text, fc.array(fc.boolean(), { minLength: 1 }), (a, b, flips) => {
+        for (const [body, other] of [[a, b], [variant(a, flips), a], [a, variant(a, flips)]]) {
+          for (const target of [squash(other), other]) expect([body, target, squashesTo(body, target)]).toEqual([body, target, squash(body) === target]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts a thread comment that differs only in case and spacing as the same text', async () => {
+    const body = 'NATO is a paper tiger and everybody in Moscow knows it.';
+    const thread = [{ id: 't1', body: '  nato IS a paper\ttiger and  everybody in moscow knows it. ', author: { id: 'u9' } }];
+    const v = await moderate(comment(body), context({ repeatCount: 1, thread }), deps);
+    expect(v.reasons.find((r) => r.code === 'REPEAT_POST')?.message).toBe('Same text posted 2 time(s) before on this site');
   });
 });

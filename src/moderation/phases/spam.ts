@@ -28,12 +28,12 @@ export const spamPhase: Phase = {
     const spans: Span[] = [...links, ...baits.flatMap(([, ms]) => ms)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
     const what = [links.length ? `${links.length} link(s) to other sites` : '', ...baits.map(([label]) => label)].filter(Boolean).join(', ');
     const findings: Finding[] = [{ category: 'spam', code: 'SPAM', score: spam, spans, message: `Promotion: ${what || 'none'}` }];
-    const norm = state.tokens.map((t) => t.norm).join(' ');
+    // The tokens' norms joined by spaces are non-empty (as they were tested before): two tokens, or one with a norm.
+    const hasNorm = state.tokens.length > 1 || (state.tokens.length === 1 && state.tokens[0].norm !== '');
     const mine = squash(comment.body);
-    // Cheap ends check first: most thread comments differ in their first or last character.
-    const inThread = context.thread.filter((c) => sameEnds(c.body, mine) && squash(c.body) === mine).length;
+    const inThread = context.thread.filter((c) => squashesTo(c.body, mine)).length;
     const repeats = context.repeatCount + inThread;
-    if ((state.tokens.length >= settings.minRepeatWords || links.length) && norm && repeats >= settings.repeatFlagAt) {
+    if ((state.tokens.length >= settings.minRepeatWords || links.length) && hasNorm && repeats >= settings.repeatFlagAt) {
       const action = repeats >= settings.repeatRejectAt ? 'reject' : 'flag';
       const score = clamp01(repeats / settings.repeatRejectAt);
       findings.push({ code: 'REPEAT_POST', action, score, spans: [], message: `Same text posted ${repeats} time(s) before on this site` });
@@ -42,11 +42,77 @@ export const spamPhase: Phase = {
   },
 };
 
-const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
-function sameEnds(body: string, squashed: string): boolean {
-  const t = body.trim();
-  return t.length > 0 && squashed.startsWith(t[0].toLowerCase()) && squashed.endsWith(t[t.length - 1].toLowerCase());
+export const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+const SPACE = /\s/;
+const isAsciiSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const asciiLower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+/** Code units whose lower case depends on their neighbours (final sigma) or is not one code unit: `squash` decides. */
+const needsWholeString = (c: number, lower: string) => c === 0x3a3 || (c >= 0xd800 && c <= 0xdfff) || lower.length !== 1;
+
+/**
+ * `squash(body) === squashed`, without building `squash(body)`: walks `body` collapsing white space and
+ * lower-casing as it compares, so the thread comments that differ (nearly all) stop at their first
+ * difference and allocate nothing. Characters whose lower case needs the whole string go to `squash`.
+ */
+export function squashesTo(body: string, squashed: string): boolean {
+  if (endsDiffer(body, squashed)) return false;
+  let j = 0;
+  let space = false;
+  for (let i = 0; i < body.length; i++) {
+    let c = body.charCodeAt(i);
+    if (c < 128) {
+      if (isAsciiSpace(c)) {
+        space = j > 0;
+        continue;
+      }
+      c = asciiLower(c);
+    } else {
+      const ch = body[i];
+      if (SPACE.test(ch)) {
+        space = j > 0;
+        continue;
+      }
+      const lower = ch.toLowerCase();
+      if (needsWholeString(c, lower)) return squash(body) === squashed;
+      c = lower.charCodeAt(0);
+    }
+    if (space) {
+      if (squashed.charCodeAt(j++) !== 32) return false;
+      space = false;
+    }
+    if (squashed.charCodeAt(j++) !== c) return false;
+  }
+  return j === squashed.length;
 }
+
+/**
+ * The last characters first (texts that share an opening, or a template, often differ at the end): true when
+ * up to 16 of them, ASCII only, already tell `squash(body)` from `squashed`. An ASCII letter's lower case
+ * needs no context, so a suffix of ASCII characters and spaces squashes on its own; anything else ends the check.
+ */
+function endsDiffer(body: string, squashed: string): boolean {
+  let i = body.length - 1;
+  let j = squashed.length - 1;
+  while (i >= 0 && isAsciiSpace(body.charCodeAt(i))) i--;
+  let space = false;
+  for (let seen = 0; i >= 0 && seen < END_CHARS; i--) {
+    const c = body.charCodeAt(i);
+    if (c >= 128) return false;
+    if (isAsciiSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) {
+      if (squashed.charCodeAt(j--) !== 32) return true;
+      space = false;
+    }
+    if (squashed.charCodeAt(j--) !== asciiLower(c)) return true;
+    seen++;
+  }
+  return false;
+}
+const END_CHARS = 16;
 
 function hostOf(url: string): string {
   return url.replace(/^[a-z]+:\/\//i, '').split(/[/?#:]/)[0].toLowerCase();

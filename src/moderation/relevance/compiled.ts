@@ -8,6 +8,7 @@
 import { tokenize, type Token } from '../text/tokens';
 import { contentTerms } from './terms';
 import { specificity } from './background';
+import { Memo } from '../memo';
 
 export const PREFIX = 5;
 
@@ -146,27 +147,12 @@ export interface Conversation {
 }
 
 const CENTRAL = 10;
-
-/**
- * A bounded memo in two generations: hits in the older one are promoted; when the newer fills up it becomes the
- * older and the oldest is dropped. O(1) per lookup, and recently used entries survive.
- */
-class Memo<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string, make: () => V): V {
-    let v = this.young.get(key);
-    if (v !== undefined) return v;
-    v = this.old.get(key) ?? make();
-    if (this.young.size >= this.capacity) (this.old = this.young), (this.young = new Map());
-    this.young.set(key, v);
-    return v;
-  }
-}
+/** Bodies memoised per title (an article updated in place, or one headline over several stories), newest first. */
+const BODIES_PER_TITLE = 4;
 
 interface CompiledArticle {
   title: string;
+  body: string;
   model: CompiledText;
   central: ReadonlyArray<readonly [number, number]>;
 }
@@ -178,8 +164,11 @@ const MAX_VOCABULARY = 1 << 20;
 export class ContextCache {
   private vocabulary = new Vocabulary();
   private texts!: Memo<CompiledText>;
-  /** Keyed by title and body (a wire story runs under many headlines: its body is compiled once, in `texts`). */
-  private articles!: Memo<CompiledArticle>;
+  /**
+   * Keyed by title, then body (a wire story runs under many headlines: its body is compiled once, in `texts`):
+   * a lookup hashes the short title, not a title-and-body key of kilobytes built for every comment.
+   */
+  private articles!: Memo<CompiledArticle[]>;
   constructor(private readonly capacity = 8192) {
     this.reset();
   }
@@ -205,12 +194,16 @@ export class ContextCache {
 
   /** The compiled article (title twice + body) and its central terms (memoised per title and body). */
   article(title: string, body: string): CompiledArticle {
-    return this.articles.get(`${title}\u0000${body}`, () => {
-      const parts = [...(title ? [[this.text(title), 2] as const] : []), ...(body ? [[this.text(body), 1] as const] : [])];
-      const model = parts.length ? mergeTexts(parts) : compileText(this.vocabulary, '');
-      const central = Array.from(model.ids, (id, k) => [id, model.weights[k]] as const).sort((x, y) => y[1] - x[1]).slice(0, CENTRAL);
-      return { title, model, central };
-    });
+    const versions = this.articles.get(title, () => []);
+    const known = versions.find((a) => a.body === body);
+    if (known) return known;
+    const parts = [...(title ? [[this.text(title), 2] as const] : []), ...(body ? [[this.text(body), 1] as const] : [])];
+    const model = parts.length ? mergeTexts(parts) : compileText(this.vocabulary, '');
+    const central = Array.from(model.ids, (id, k) => [id, model.weights[k]] as const).sort((x, y) => y[1] - x[1]).slice(0, CENTRAL);
+    const compiled = { title, body, model, central };
+    versions.unshift(compiled);
+    if (versions.length > BODIES_PER_TITLE) versions.pop();
+    return compiled;
   }
 
   /** Compiles a whole conversation, reusing every part seen before. Compile the comment after it (same vocabulary). */
