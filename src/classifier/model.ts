@@ -154,9 +154,8 @@ export class LinearModel {
    */
   private readonly rows: Int16Array;
   private readonly rowIdf: Float32Array;
-  /** Per-group norms and head sums ([n0, n1, a0..a6, b0..b6]) of the whole text and of the current block. */
+  /** Per-group norms and head sums of the whole text: [n0, n1, a0..a6, b0..b6]. */
   private readonly whole = new Float64Array(SUMS);
-  private readonly block = new Float64Array(SUMS);
   /** Block pooling: each head's best block output so far. */
   private readonly blockMax = new Float64Array(ROW_COLUMNS);
   /** meta.groupScale, meta.bias and meta.weightScale for the hot loop (padded to the seven sums). */
