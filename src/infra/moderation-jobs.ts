@@ -67,7 +67,7 @@ export class CoalescingModerationJobs implements ModerationJobs {
   }
 
   async enqueueMany(refs: ModerationJobData[]): Promise<void> {
-    if (refs.length) await this.queue.addBulk(groupBySite(refs, this.opts.maxGroup).map(moderationJob));
+    if (refs.length) await this.add(refs);
   }
 
   /** Adds every waiting comment's job now (one `addBulk` per queue shard). */
@@ -77,9 +77,14 @@ export class CoalescingModerationJobs implements ModerationJobs {
     const waiting = this.waiting;
     this.waiting = [];
     if (!waiting.length) return Promise.resolve();
-    return this.queue.addBulk(groupBySite(waiting.map((w) => w.ref), this.opts.maxGroup).map(moderationJob)).then(
+    return this.add(waiting.map((w) => w.ref)).then(
       () => waiting.forEach((w) => w.resolve()),
       (err: unknown) => waiting.forEach((w) => w.reject(err)),
     );
+  }
+
+  /** The jobs of `refs`, grouped per site and `maxGroup`, added in one `addBulk` per queue shard. */
+  private add(refs: ModerationJobData[]): Promise<void> {
+    return this.queue.addBulk(groupBySite(refs, this.opts.maxGroup).map(moderationJob));
   }
 }
