@@ -18,6 +18,7 @@ import { dropinRoutes } from './api/dropin';
 import { loadLocalClassifier, type LocalClassifier } from './classifier/local-classifier';
 import { AccountStore } from './infra/account-store';
 import { AdapterCache, AdapterStore } from './infra/adapter-store';
+import { SiteTermStore, SiteTermsSource } from './infra/site-term-store';
 import { ArticleStore } from './infra/article-store';
 import { AuthorStore } from './infra/author-store';
 import { CommentStore } from './infra/comment-store';
@@ -139,6 +140,7 @@ export class Runtime {
       adapters: new AdapterStore(redis, this.keys),
       outbox: new Outbox(redis, this.keys, this.now),
       erasures: new ErasureStore(redis, this.keys),
+      siteTerms: new SiteTermsSource(new SiteTermStore(redis, this.keys)),
     };
   }
 
@@ -202,7 +204,7 @@ export class Runtime {
    */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
-    const { comments, articles, labels, adapters, outbox, erasures } = this.store(this.workerRedis);
+    const { comments, articles, labels, adapters, outbox, erasures, siteTerms } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
     const classifierFor = createSiteClassifiers({ config, redis: this.workerRedis, local: this.localClassifier(), logger, env: this.opts.env ?? {} });
@@ -217,6 +219,7 @@ export class Runtime {
       threadSize: config.worker.threadSize,
       repeatWindowSeconds: config.worker.repeatWindowSeconds,
       now: this.now,
+      siteTerms,
       publish,
       judge: async (site, comment, context) =>
         moderate(comment, context, { classifier: classifierFor(site), policy: this.policies.get(site)!, adapter: (await adapterCache.get(site)) ?? undefined }),

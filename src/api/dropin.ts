@@ -21,7 +21,7 @@ import { createSchemas } from './schemas';
 
 export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Router }> {
   const { config } = runtime;
-  const { comments, articles } = runtime.apiStores;
+  const { comments, articles, siteTerms } = runtime.apiStores;
   const judgeInline = runtime.judgeInline.bind(runtime);
   const inline: DecideInlineDeps = {
     keys: runtime.keys,
@@ -31,6 +31,7 @@ export function dropinRoutes(runtime: Runtime): Array<{ path: string; router: Ro
     threadSize: config.worker.threadSize,
     repeatWindowSeconds: config.worker.repeatWindowSeconds,
     now: runtime.now,
+    siteTerms,
     publish: createPublisher(runtime.apiRedis, runtime.keys),
     // Moderators' decisions about authors (ban, suspension, trust) apply inline as in the worker.
     authors: new AuthorStore(runtime.apiRedis, runtime.keys),

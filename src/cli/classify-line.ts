@@ -10,6 +10,7 @@ import { moderate, type PipelineDeps } from '../moderation/pipeline';
 import { textFingerprint } from '../moderation/record';
 import { CATEGORIES, type ModerationContext } from '../moderation/types';
 import type { SiteAdapter } from '../site-learning/types';
+import type { SiteTermCounter, SiteTerms } from '../moderation/relevance/site-terms';
 
 const InputSchema = z.object({
   id: z.string().min(1),
@@ -61,8 +62,29 @@ export function countRepeats(line: string, repeats: RepeatCounter): number {
   return 'input' in p && p.input.body.trim() ? repeats.count(p.input.body) : 0;
 }
 
+/**
+ * Counts the article of a line (if it has one) in `terms`, keyed by its title (or body without a title): the
+ * input's articles stand in for the site's when weighing which words tell articles apart.
+ */
+export function countArticle(line: string, terms: SiteTermCounter): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return; // reported when the line is classified
+  }
+  const article = (json as { article?: unknown } | null)?.article as { title?: unknown; body?: unknown } | undefined;
+  if (typeof article?.title !== 'string' || typeof article.body !== 'string' || !(article.title || article.body)) return;
+  terms.add(article.title || article.body, article.title, article.body);
+}
+
 /** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */
-export async function classifyLine(line: string, deps: PipelineDeps, repeats: RepeatCounter | { seenBefore: number }): Promise<Record<string, unknown>> {
+export async function classifyLine(
+  line: string,
+  deps: PipelineDeps,
+  repeats: RepeatCounter | { seenBefore: number },
+  siteTerms?: SiteTerms,
+): Promise<Record<string, unknown>> {
   const p = parseLine(line);
   if ('error' in p) return p.error;
   const input = p.input;
@@ -73,6 +95,7 @@ export async function classifyLine(line: string, deps: PipelineDeps, repeats: Re
     authorHistory: [],
     repeatCount: 'seenBefore' in repeats ? repeats.seenBefore : input.body.trim() ? repeats.count(input.body) : 0,
     now: new Date().toISOString(),
+    siteTerms,
   };
   try {
     const verdict = await moderate({ id: input.id, articleId: 'cli', author: { id: 'cli' }, body: input.body }, context, deps);

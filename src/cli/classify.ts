@@ -7,14 +7,18 @@
  * Article and thread term models are compiled once per thread and reused (the relevance phase's cache).
  * With `--site S`, the site's adapter (site learning, read once from Redis at start) takes part, and each
  * line says which adapter version scored it (`adapter`).
+ * Off-topic weighs words by how well they tell the input's articles apart (as the worker does with a site's stored
+ * articles): the articles of the first `--lookahead` lines (default 10,000, at most 32 MB) are counted before any
+ * line is judged, later ones as they come (a new snapshot after 10% more articles).
  */
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { classifyLine, cliDeps, countRepeats, RepeatCounter } from './classify-line';
-import type { Batch } from './classify-worker';
+import { classifyLine, cliDeps, countArticle, countRepeats, RepeatCounter } from './classify-line';
+import type { Batch, TermsMessage } from './classify-worker';
+import { SiteTermCounter, type SiteTerms } from '../moderation/relevance/site-terms';
 import { loadConfig } from '../../config';
 import { AdapterStore } from '../infra/adapter-store';
 import { createKeys } from '../infra/keys';
@@ -31,6 +35,29 @@ const WORKERS = Math.max(0, Math.floor(Number(argValue(argv, 'workers') ?? avail
 const SEQUENTIAL = Math.max(0, Math.floor(Number(argValue(argv, 'sequential') ?? 2000)) || 0);
 /** Lines per message to a worker thread. */
 const BATCH = Math.max(1, Math.floor(Number(argValue(argv, 'batch') ?? 128)) || 1);
+/** Lines read (and their articles counted) before the first is judged; bounded by LOOKAHEAD_CHARS too. */
+const LOOKAHEAD = Math.max(0, Math.floor(Number(argValue(argv, 'lookahead') ?? 10_000)) || 0);
+const LOOKAHEAD_CHARS = 32 << 20;
+
+/** The input's lines, each article counted in `terms` before its line is yielded, the first ones read ahead. */
+async function* countedAhead(lines: AsyncIterable<string>, terms: SiteTermCounter): AsyncGenerator<string> {
+  let ahead: string[] | undefined = [];
+  let chars = 0;
+  for await (const line of lines) {
+    countArticle(line, terms);
+    if (!ahead) {
+      yield line;
+      continue;
+    }
+    ahead.push(line);
+    chars += line.length;
+    if (ahead.length >= LOOKAHEAD || chars >= LOOKAHEAD_CHARS) {
+      yield* ahead;
+      ahead = undefined;
+    }
+  }
+  if (ahead) yield* ahead;
+}
 
 /** The adapter of the site named by `--site`, if any (no Redis needed without `--site`). */
 async function siteAdapter(): Promise<SiteAdapter | undefined> {
@@ -52,7 +79,8 @@ async function main(): Promise<void> {
   const adapter = await siteAdapter();
   const deps = cliDeps(adapter);
   const repeats = new RepeatCounter();
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const counter = new SiteTermCounter('input');
+  const lines = countedAhead(createInterface({ input: process.stdin, crlfDelay: Infinity }), counter);
   let block = '';
   const flush = async () => {
     if (!process.stdout.write(block)) await once(process.stdout, 'drain');
@@ -61,10 +89,11 @@ async function main(): Promise<void> {
   let seen = 0;
   let pool: Pool | undefined;
   for await (const line of lines) {
+    const terms = counter.snapshot();
     if (WORKERS > 1 && seen++ >= SEQUENTIAL) {
       pool ??= new Pool(WORKERS, BATCH, adapter, (out) => (block += out));
-      await pool.add(line, countRepeats(line, repeats));
-    } else block += JSON.stringify(await classifyLine(line, deps, repeats)) + '\n';
+      await pool.add(line, countRepeats(line, repeats), terms);
+    } else block += JSON.stringify(await classifyLine(line, deps, repeats, terms)) + '\n';
     if (block.length >= BLOCK) await flush();
   }
   if (pool) await pool.close();
@@ -80,6 +109,7 @@ class Pool {
   private readonly done = new Map<number, string>();
   private wake?: () => void;
   private failure?: Error;
+  private terms?: SiteTerms;
 
   constructor(
     n: number,
@@ -106,8 +136,17 @@ class Pool {
     });
   }
 
-  /** Queues a line; resolves once there is room for more (at most two batches in flight per thread). */
-  async add(line: string, seenBefore: number): Promise<void> {
+  /**
+   * Queues a line to be judged with `terms`; resolves once there is room for more (at most two batches in flight
+   * per thread). A new snapshot goes to every thread, after the lines queued before it.
+   */
+  async add(line: string, seenBefore: number, terms: SiteTerms | undefined): Promise<void> {
+    if (terms !== this.terms && terms) {
+      if (this.batch.length) this.send();
+      this.terms = terms;
+      const message: TermsMessage = { terms };
+      for (const w of this.threads) w.postMessage(message);
+    }
     this.batch.push([line, seenBefore]);
     if (this.batch.length >= this.batchSize) this.send();
     while (this.sent - this.written >= 2 * this.threads.length) await this.settled();

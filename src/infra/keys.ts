@@ -77,6 +77,10 @@ export function createKeys(prefix: string, queueShards = 1) {
     stats: (s: string) => `${site(s)}:stats`,
     /** Pub/sub channel for live updates (decisions, moderator actions). */
     events: (s: string) => `${site(s)}:events`,
+    /** Set of the article ids counted in the site's article statistics (relevance). */
+    termArticles: (s: string) => `${site(s)}:terms:a`,
+    /** Hash: stem → how many of the site's counted articles use it. */
+    termCounts: (s: string) => `${site(s)}:terms:df`,
     /** Claim on a flagged item by a moderator (expires by itself). */
     claim: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:claim`,
     /** Marker of a signed request already accepted (expires with the signature window). */

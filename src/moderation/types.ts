@@ -2,6 +2,7 @@
  * The domain's vocabulary: comments, context, scores, reasons and decisions.
  * Pure data: no Redis, no Express. Every other layer speaks in these types.
  */
+import type { SiteTerms } from './relevance/site-terms';
 
 /** Score categories, each a probability-like value in [0, 1]. */
 export const CATEGORIES = ['toxicity', 'severeToxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
@@ -111,6 +112,8 @@ export interface ModerationContext {
   now: string;
   /** What moderators decided about the author (ban, suspension, pre-moderation, trust), if anything. */
   authorModeration?: AuthorModeration;
+  /** The site's article statistics (which words tell its articles apart), for the relevance phase; optional. */
+  siteTerms?: SiteTerms;
 }
 
 /** Moderators' standing decisions about an author, applied by the trust phase. */

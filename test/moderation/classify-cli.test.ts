@@ -49,22 +49,33 @@ describe('classify CLI', () => {
 });
 
 describe('classify CLI with worker threads', () => {
-  const article = { title: 'Harbour expansion approved', body: 'The council approved the harbour expansion and the dredging of the shipping lanes on Tuesday.' };
+  // Six articles, the later ones first seen past the look-ahead: the input's article statistics change mid-stream.
+  const articles = ['expansion', 'dredging', 'budget', 'ferry', 'pier', 'lighthouse'].map((w, k) => ({
+    title: `Harbour ${w} approved`,
+    body: `The council approved the harbour ${w} and the work on the shipping lanes on Tuesday (${k}).`,
+  }));
   const input = Array.from({ length: 40 }, (_, i) =>
     i % 13 === 5
       ? '{broken'
-      : JSON.stringify({ id: `c-${i}`, body: i % 7 === 3 ? 'Same text posted again and again by the same reader here.' : `Comment ${i}: the harbour dredging plan costs too much.`, article, thread: i % 2 ? ['The harbour plan is fine.'] : [] }),
+      : JSON.stringify({
+          id: `c-${i}`,
+          body: i % 7 === 3 ? 'Same text posted again and again by the same reader here.' : `Comment ${i}: the harbour ${i % 3 ? 'dredging' : 'ferry'} plan costs too much.`,
+          article: articles[Math.min(5, Math.floor(i / 4))],
+          thread: i % 2 ? ['The harbour plan is fine.'] : [],
+        }),
   );
   const run = (args: string[]) =>
     spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/cli/classify.ts'), ...args], { input: input.join('\n') + '\n', encoding: 'utf8', cwd: ROOT });
 
   it('writes the same lines in the same order as the single-threaded run (repeats counted in input order)', () => {
-    const single = run(['--workers', '1']);
-    const pooled = run(['--workers', '2', '--sequential', '3', '--batch', '4']); // 10 batches over 2 threads
+    const single = run(['--workers', '1', '--lookahead', '4']);
+    const pooled = run(['--workers', '2', '--sequential', '3', '--batch', '4', '--lookahead', '4']); // 10 batches over 2 threads
     expect(single.status).toBe(0);
     expect(pooled.status).toBe(0);
     expect(pooled.stdout.split('\n').filter(Boolean)).toHaveLength(40);
     expect(pooled.stdout).toEqual(single.stdout);
     expect(single.stdout).toMatch(/REPEAT_POST/);
+    // The statistics took part: reading the whole input ahead changes some off-topic scores.
+    expect(run(['--workers', '1']).stdout).not.toEqual(single.stdout);
   });
 });

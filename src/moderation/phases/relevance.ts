@@ -1,10 +1,12 @@
 /**
  * Off-topic: how well the comment belongs to its article and conversation (parent, recent comments), from
  * TF-IDF similarity, shared specific vocabulary and length, combined by a learned model (../relevance/).
- * Article and thread term models are compiled once and reused across comments (a bounded process-wide cache).
+ * Article and thread term models are compiled once and reused across comments (a bounded process-wide cache, one
+ * per site when the site's article statistics are known: its words are weighed by how they tell its articles apart).
  * Short reactions ("Agreed.", "Source?") carry too little to judge and score 0.
  */
 import { scoreRelevance } from '../relevance/score';
+import { contextCacheFor } from '../relevance/site-terms';
 import { spanOf } from '../text/tokens';
 import type { Phase } from './phase';
 
@@ -18,7 +20,7 @@ export const relevancePhase: Phase = {
       thread: context.thread.map((c) => c.body),
     };
     const settings = policy.policy.relevance;
-    const r = scoreRelevance(comment.body, state.tokens, conversation, settings);
+    const r = scoreRelevance(comment.body, state.tokens, conversation, settings, contextCacheFor(context.siteTerms));
     // A short reply is conversation with its parent ("Next year in Prizren"): judge it leniently.
     const reply = (context.parent !== undefined || /(^|\s)@\w/.test(comment.body)) && r.contentWords < settings.shortReplyWords;
     const offTopic = reply ? r.offTopic * settings.shortReplyFactor : r.offTopic;

@@ -17,6 +17,7 @@ export class Vocabulary {
   private readonly ids = new Map<string, number>();
   readonly stems: string[] = [];
   idf: Float64Array = new Float64Array(1024);
+  constructor(private readonly specificityOf: (stem: string) => number = specificity) {}
 
   get size(): number {
     return this.stems.length;
@@ -29,7 +30,7 @@ export class Vocabulary {
       this.ids.set(stem, id);
       this.stems.push(stem);
       if (id >= this.idf.length) this.idf = grow(this.idf, id);
-      this.idf[id] = specificity(stem);
+      this.idf[id] = this.specificityOf(stem);
     }
     return id;
   }
@@ -169,12 +170,15 @@ export class ContextCache {
    * a lookup hashes the short title, not a title-and-body key of kilobytes built for every comment.
    */
   private articles!: Memo<CompiledArticle[]>;
-  constructor(private readonly capacity = 8192) {
+  constructor(
+    private readonly capacity = 8192,
+    private readonly specificityOf: (stem: string) => number = specificity,
+  ) {
     this.reset();
   }
 
   private reset(): void {
-    this.vocabulary = new Vocabulary();
+    this.vocabulary = new Vocabulary(this.specificityOf);
     this.texts = new Memo(this.capacity);
     this.articles = new Memo(Math.max(16, this.capacity >> 4));
   }

@@ -1,0 +1,93 @@
+/**
+ * A site's own word statistics: in how many of its articles each stem occurs. The background specificity
+ * (./background.ts, general comments) treats "NATO" as rare; on a site whose articles are all about NATO it says
+ * little about which article a comment belongs to. With the site's article counts, a stem's specificity is the
+ * background IDF times the site IDF (scaled to 1 for a stem in none of the site's articles), so the words that
+ * tell the site's articles apart weigh most. Pure; the worker reads the counts from Redis (infra/site-term-store),
+ * the classify CLI and the eval count the articles of their input.
+ */
+import { tokenize } from '../text/tokens';
+import { Memo } from '../memo';
+import { specificity } from './background';
+import { ContextCache, sharedContextCache } from './compiled';
+import { contentTerms } from './terms';
+
+/** A snapshot of a site's article statistics. */
+export interface SiteTerms {
+  /** Identifies the snapshot (site and article count): compiled models are cached per snapshot. */
+  readonly key: string;
+  /** Distinct articles counted. */
+  readonly articles: number;
+  /** Articles each stem occurs in. */
+  readonly df: ReadonlyMap<string, number>;
+}
+
+/** Fewer articles than this say nothing reliable about the site's vocabulary: the background alone is used. */
+export const MIN_ARTICLES = 3;
+
+/** A snapshot is replaced once the article count grew by this share (compiled models are then rebuilt). */
+export const REFRESH_GROWTH = 0.1;
+
+/** The distinct content stems of an article (title and body), as counted in the site's statistics. */
+export function articleStems(title: string, body: string): string[] {
+  const text = `${title}\n${body}`;
+  return [...new Set(Array.from(contentTerms(tokenize(text), text), (t) => t.stem))];
+}
+
+/** Whether a snapshot over `had` articles should give way to the counts over `now` articles. */
+export function needsRefresh(had: number, now: number): boolean {
+  return now >= MIN_ARTICLES && now >= had * (1 + REFRESH_GROWTH) && now > had;
+}
+
+/** The specificity of a stem on the site: background IDF × the site's IDF over its articles, relative to an unseen stem. */
+export function siteSpecificity(terms: SiteTerms): (stem: string) => number {
+  const m = terms.articles;
+  const unseen = Math.log(m + 1) + 1;
+  return (stem) => (specificity(stem) * (Math.log((m + 1) / ((terms.df.get(stem) ?? 0) + 1)) + 1)) / unseen;
+}
+
+let snapshots = 0;
+/** A key unique to this snapshot in the process (two stores or inputs may use one site name). */
+export function snapshotKey(site: string, articles: number): string {
+  return `${site}#${articles}#${++snapshots}`;
+}
+
+/** Compiled-model caches per snapshot (recently used sites kept); none below MIN_ARTICLES. */
+const caches = new Memo<ContextCache>(32);
+
+/** The relevance cache to compile a conversation with: the site's own when it has enough articles. */
+export function contextCacheFor(terms: SiteTerms | undefined): ContextCache {
+  if (!terms || terms.articles < MIN_ARTICLES) return sharedContextCache;
+  return caches.get(terms.key, () => new ContextCache(2048, siteSpecificity(terms)));
+}
+
+/**
+ * Counts articles as they are seen (the classify CLI and the eval, which have no Redis): `add` once per article,
+ * `snapshot` returns the current statistics, a new snapshot only after REFRESH_GROWTH more articles.
+ */
+export class SiteTermCounter {
+  private readonly seen = new Set<string>();
+  private readonly df = new Map<string, number>();
+  private current: SiteTerms | undefined;
+
+  constructor(private readonly name = 'input') {}
+
+  /** Counts an article once per `id` (its title when it has no id). */
+  add(id: string, title: string, body: string): void {
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    for (const s of articleStems(title, body)) this.df.set(s, (this.df.get(s) ?? 0) + 1);
+  }
+
+  get articles(): number {
+    return this.seen.size;
+  }
+
+  /** The statistics to judge with now: unchanged until the article count grew enough. */
+  snapshot(): SiteTerms | undefined {
+    if (needsRefresh(this.current?.articles ?? 0, this.seen.size)) {
+      this.current = { key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df: new Map(this.df) };
+    }
+    return this.current;
+  }
+}
