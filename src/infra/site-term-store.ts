@@ -88,7 +88,7 @@ export class SiteTermsSource {
     const articles = await this.store.articles(site);
     if (needsRefresh(entry.articles, articles)) {
       const read = await this.store.read(site);
-      entry.terms = { key: snapshotKey(site, read.articles), articles: read.articles, df: read.df };
+      entry.terms = { site, key: snapshotKey(site, read.articles), articles: read.articles, df: read.df };
       entry.articles = read.articles;
     }
     entry.checkedAt = this.now();

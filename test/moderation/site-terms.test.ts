@@ -61,7 +61,12 @@ describe('site article statistics', () => {
   it('uses the process-wide cache without statistics, and one cache per snapshot with them', () => {
     expect(contextCacheFor(undefined)).toBe(sharedContextCache);
     expect(contextCacheFor(terms)).not.toBe(sharedContextCache);
-    expect(contextCacheFor(terms)).toBe(contextCacheFor(terms));
+    const cache = contextCacheFor(terms);
+    expect(contextCacheFor(terms)).toBe(cache);
+    // A newer snapshot of the same site replaces its cache (one per site at a time).
+    const newer = { ...terms, key: `${terms.key}+1` };
+    expect(contextCacheFor(newer)).not.toBe(cache);
+    expect(contextCacheFor(newer)).toBe(contextCacheFor(newer));
   });
 
   it('ranks the seed articles’ paragraphs under their own article above moved ones better with the articles’ statistics (all five are about NATO and Ukraine)', () => {

@@ -14,7 +14,9 @@ import { contentTerms } from './terms';
 
 /** A snapshot of a site's article statistics. */
 export interface SiteTerms {
-  /** Identifies the snapshot (site and article count): compiled models are cached per snapshot. */
+  /** The site (or input) counted. */
+  readonly site: string;
+  /** Identifies the snapshot: compiled models are cached per snapshot, one snapshot per site at a time. */
   readonly key: string;
   /** Distinct articles counted. */
   readonly articles: number;
@@ -52,13 +54,19 @@ export function snapshotKey(site: string, articles: number): string {
   return `${site}#${articles}#${++snapshots}`;
 }
 
-/** Compiled-model caches per snapshot (recently used sites kept); none below MIN_ARTICLES. */
-const caches = new Memo<ContextCache>(32);
+/**
+ * Compiled-model caches, one per site for its current snapshot (recently used sites kept, 2,048 texts each);
+ * none below MIN_ARTICLES.
+ */
+const caches = new Memo<{ key: string; cache: ContextCache }>(32);
 
 /** The relevance cache to compile a conversation with: the site's own when it has enough articles. */
 export function contextCacheFor(terms: SiteTerms | undefined): ContextCache {
   if (!terms || terms.articles < MIN_ARTICLES) return sharedContextCache;
-  return caches.get(terms.key, () => new ContextCache(2048, siteSpecificity(terms)));
+  const make = () => new ContextCache(2048, siteSpecificity(terms));
+  const entry = caches.get(terms.site, () => ({ key: terms.key, cache: make() }));
+  if (entry.key !== terms.key) (entry.key = terms.key), (entry.cache = make());
+  return entry.cache;
 }
 
 /**
@@ -86,7 +94,7 @@ export class SiteTermCounter {
   /** The statistics to judge with now: unchanged until the article count grew enough. */
   snapshot(): SiteTerms | undefined {
     if (needsRefresh(this.current?.articles ?? 0, this.seen.size)) {
-      this.current = { key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df: new Map(this.df) };
+      this.current = { site: this.name, key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df: new Map(this.df) };
     }
     return this.current;
   }
