@@ -56,13 +56,35 @@ export class Vectorizer {
   private occFeature = new Int32Array(4096);
   private occWord = new Int32Array(4096);
   private occFlags = new Uint8Array(4096);
+  /**
+   * Without occurrences to record, a bit per bucket says whether the text has it already: one load
+   * instead of a probe of the set above. Cleared at the next call through the previous text's buckets.
+   */
+  private readonly seen: Int32Array;
+  private seenDirty = false;
 
   constructor(bits: number, features: FeatureOptions = DEFAULT_FEATURES) {
     this.bits = bits;
     this.features = features;
+    this.seen = new Int32Array(Math.max(1, (1 << bits) >>> 5));
   }
 
   private readonly sink = (bucket: number, sign: number, group: number, word: number, bigram: boolean): void => {
+    if (!this.recording) {
+      const seen = this.seen;
+      const w = bucket >>> 5;
+      const m = 1 << (bucket & 31);
+      if ((seen[w] & m) !== 0) return;
+      seen[w] |= m;
+      const index = this.count;
+      if (index === this.buckets.length) this.grow();
+      this.buckets[index] = bucket;
+      this.signs[index] = sign;
+      this.groups[index] = group;
+      this.ends[index] = bigram ? word + 1 : word;
+      this.count = index + 1;
+      return;
+    }
     if (this.count * 2 > this.mask) this.rehash();
     const { table, mask, stamp } = this;
     let i = (Math.imul(bucket, 0x9e3779b1) >>> 8) & mask;
@@ -135,6 +157,12 @@ export class Vectorizer {
 
   /** The distinct features of `text`, and with `occurrences` every n-gram occurrence too. */
   vectorize(text: string, occurrences = false): SparseFeatures {
+    if (this.seenDirty) {
+      const { seen, buckets } = this;
+      for (let k = 0; k < this.count; k++) seen[buckets[k] >>> 5] = 0;
+      this.seenDirty = false;
+    }
+    this.seenDirty = !occurrences;
     this.nextStamp();
     this.count = 0;
     this.occurrences = 0;

@@ -32,5 +32,11 @@ describe('local classifier output across speed optimisations', () => {
       const scores = classifier.scoreText(c.text);
       for (const head of HEADS) expect([c.text, head, Math.abs(scores[head] - c.scores[head]) <= 1e-12]).toEqual([c.text, head, true]);
     }
+    // Interleaved with explained texts (the two paths keep separate dedupe state between calls).
+    fixture.cases.forEach((c, i) => {
+      if (i % 3 === 0) classifier.classifyText(fixture.cases[(i * 7) % fixture.cases.length].text);
+      const scores = classifier.scoreText(c.text);
+      for (const head of HEADS) expect([c.text, head, Math.abs(scores[head] - c.scores[head]) <= 1e-12]).toEqual([c.text, head, true]);
+    });
   });
 });
