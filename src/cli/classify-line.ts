@@ -67,6 +67,7 @@ export function countRepeats(line: string, repeats: RepeatCounter): number {
  * input's articles stand in for the site's when weighing which words tell articles apart.
  */
 export function countArticle(line: string, terms: SiteTermCounter): void {
+  if (!line.includes('"article"')) return; // most lines of a plain batch: no parse
   let json: unknown;
   try {
     json = JSON.parse(line);
