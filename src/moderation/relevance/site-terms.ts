@@ -2,8 +2,8 @@
  * A site's own word statistics: in how many of its articles each stem occurs. The background specificity
  * (./background.ts, general comments) treats "NATO" as rare; on a site whose articles are all about NATO it says
  * little about which article a comment belongs to. With the site's article counts, a stem's specificity is the
- * background IDF times the site IDF (scaled to 1 for a stem in none of the site's articles), so the words that
- * tell the site's articles apart weigh most. Pure; the worker reads the counts from Redis (infra/site-term-store),
+ * background IDF times the site IDF (scaled to 1 for a stem of one article), so words many of the site's
+ * articles share weigh less than the words that tell them apart. Pure; the worker reads the counts from Redis (infra/site-term-store),
  * the classify CLI and the eval count the articles of their input.
  */
 import { tokenize } from '../text/tokens';
@@ -41,11 +41,18 @@ export function needsRefresh(had: number, now: number): boolean {
   return now >= MIN_ARTICLES && now >= had * (1 + REFRESH_GROWTH) && now > had;
 }
 
-/** The specificity of a stem on the site: background IDF × the site's IDF over its articles, relative to an unseen stem. */
+/**
+ * The specificity of a stem on the site: background IDF × the site's IDF over its articles, relative to a stem
+ * of one article (capped at 1). A word of at most one article keeps its background weight; words shared by more
+ * articles weigh less, the more articles, the less.
+ */
 export function siteSpecificity(terms: SiteTerms): (stem: string) => number {
   const m = terms.articles;
-  const unseen = Math.log(m + 1) + 1;
-  return (stem) => (specificity(stem) * (Math.log((m + 1) / ((terms.df.get(stem) ?? 0) + 1)) + 1)) / unseen;
+  const single = Math.log((m + 1) / 2) + 1;
+  return (stem) => {
+    const df = terms.df.get(stem) ?? 0;
+    return df <= 1 ? specificity(stem) : (specificity(stem) * (Math.log((m + 1) / (df + 1)) + 1)) / single;
+  };
 }
 
 let snapshots = 0;
