@@ -62,10 +62,11 @@ export function snapshotKey(site: string, articles: number): string {
 }
 
 /**
- * Compiled-model caches, one per site for its current snapshot (recently used sites kept, 2,048 texts each);
- * none below MIN_ARTICLES.
+ * Compiled-model caches, one per site for its current snapshot; none below MIN_ARTICLES. Recently used sites
+ * are kept (two generations of 8, so at most 16 caches), 2,048 texts each: a compiled comment takes ~2.5 KB,
+ * so they hold at most ~80 MB however many sites a worker serves.
  */
-const caches = new Memo<{ key: string; cache: ContextCache }>(32);
+const caches = new Memo<{ key: string; cache: ContextCache }>(8);
 
 /** The relevance cache to compile a conversation with: the site's own when it has enough articles. */
 export function contextCacheFor(terms: SiteTerms | undefined): ContextCache {
