@@ -32,13 +32,21 @@ export class SiteTermStore {
     return this.redis.scard(this.keys.termArticles(site));
   }
 
-  /** The counts as they are now. */
+  /**
+   * The counts as they are now, of the stems in at least two articles: a stem of one article weighs as an unseen
+   * one (see siteSpecificity), so the others need no memory in the worker.
+   */
   async read(site: string): Promise<{ articles: number; df: Map<string, number> }> {
     const [[, articles], [, counts]] = (await this.redis.multi().scard(this.keys.termArticles(site)).hgetall(this.keys.termCounts(site)).exec()) as [
       [unknown, number],
       [unknown, Record<string, string>],
     ];
-    return { articles, df: new Map(Object.entries(counts).map(([stem, n]) => [stem, Number(n)])) };
+    const df = new Map<string, number>();
+    for (const stem in counts) {
+      const n = Number(counts[stem]);
+      if (n >= 2) df.set(stem, n);
+    }
+    return { articles, df };
   }
 }
 
@@ -51,6 +59,12 @@ interface Entry {
 
 /** Distinct (site, article) pairs a process remembers having counted before it starts afresh. */
 const COUNTED_CAP = 100_000;
+/**
+ * Sites whose snapshot a process keeps (least recently used dropped first). A snapshot holds the stems of two or
+ * more of the site's articles (~60 B each); a worker serving more active sites than this reads them again
+ * (SCARD + HGETALL) when they come back.
+ */
+const SITES_CAP = 64;
 
 /**
  * A process's view of the sites' statistics: counts each article the first time this process sees it, and keeps a
@@ -79,7 +93,11 @@ export class SiteTermsSource {
       }
     }
     const entry = this.sites.get(site);
-    if (entry && this.now() - entry.checkedAt < this.checkEveryMs) return entry.terms;
+    if (entry && this.now() - entry.checkedAt < this.checkEveryMs) {
+      this.sites.delete(site); // most recently used last
+      this.sites.set(site, entry);
+      return entry.terms;
+    }
     return this.refreshes.run(site, () => this.refresh(site));
   }
 
@@ -92,7 +110,9 @@ export class SiteTermsSource {
       entry.articles = read.articles;
     }
     entry.checkedAt = this.now();
+    this.sites.delete(site);
     this.sites.set(site, entry);
+    if (this.sites.size > SITES_CAP) this.sites.delete(this.sites.keys().next().value!);
     return entry.terms;
   }
 }

@@ -30,7 +30,9 @@ describe('site term store', () => {
     expect(await store.count('s1', 'a2', ['nato', 'harbour'])).toBe(true);
     const read = await store.read('s1');
     expect(read.articles).toBe(2);
-    expect(Object.fromEntries(read.df)).toEqual({ nato: 2, summit: 1, harbour: 1 });
+    // Stems of one article are left out of the snapshot: they weigh as unseen ones.
+    expect(Object.fromEntries(read.df)).toEqual({ nato: 2 });
+    expect(await redis.hgetall(keys.termCounts('s1'))).toEqual({ nato: '2', summit: '1', harbour: '1' });
     expect(await store.articles('s2')).toBe(0);
   });
 
@@ -51,6 +53,21 @@ describe('site term store', () => {
     const second = await source.forArticle('s3', null);
     expect(second).not.toBe(first);
     expect(second?.articles).toBe(MIN_ARTICLES + 1);
+  });
+
+  it('keeps the snapshots of the 64 most recently used sites, and reads a dropped one again', async () => {
+    const source = new SiteTermsSource(store, 1e9, () => 0); // never re-checked while kept
+    const reads = jest.spyOn(store, 'articles');
+    await source.forArticle('lru-0', null);
+    await source.forArticle('lru-0', null);
+    expect(reads).toHaveBeenCalledTimes(1);
+    for (let i = 1; i <= 63; i++) await source.forArticle(`lru-${i}`, null);
+    await source.forArticle('lru-0', null); // the 64th most recent: still kept, and now the most recent
+    expect(reads).toHaveBeenCalledTimes(64);
+    await source.forArticle('lru-64', null);
+    await source.forArticle('lru-1', null); // dropped for lru-64: read again
+    expect(reads).toHaveBeenCalledTimes(66);
+    reads.mockRestore();
   });
 });
 

@@ -20,7 +20,7 @@ export interface SiteTerms {
   readonly key: string;
   /** Distinct articles counted. */
   readonly articles: number;
-  /** Articles each stem occurs in. */
+  /** Articles each stem occurs in; stems of fewer than two may be left out (they weigh as unseen ones). */
   readonly df: ReadonlyMap<string, number>;
 }
 
@@ -99,10 +99,12 @@ export class SiteTermCounter {
     return this.seen.size;
   }
 
-  /** The statistics to judge with now: unchanged until the article count grew enough. */
+  /** The statistics to judge with now: unchanged until the article count grew enough (stems of one article left out). */
   snapshot(): SiteTerms | undefined {
     if (needsRefresh(this.current?.articles ?? 0, this.seen.size)) {
-      this.current = { site: this.name, key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df: new Map(this.df) };
+      const df = new Map<string, number>();
+      for (const [stem, n] of this.df) if (n >= 2) df.set(stem, n);
+      this.current = { site: this.name, key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df };
     }
     return this.current;
   }
