@@ -12,12 +12,19 @@ import { CATEGORIES, type ModerationContext } from '../moderation/types';
 import type { SiteAdapter } from '../site-learning/types';
 import type { SiteTermCounter, SiteTerms } from '../moderation/relevance/site-terms';
 
+/** A comment of the conversation: its text, or an object with its `body` (as the webhook's comments). */
+const ContextText = z.union([z.string(), z.object({ body: z.string() }).transform((c) => c.body)]);
+
+/**
+ * One input line: `{id, body, article?: {title?, body?}, parent?, thread?}`; `parent` and each `thread` entry
+ * (earlier comments on the article, oldest first) are a text or `{body}`.
+ */
 const InputSchema = z.object({
   id: z.string().min(1),
   body: z.string(),
-  article: z.object({ title: z.string(), body: z.string() }).optional(),
-  parent: z.object({ body: z.string() }).optional(),
-  thread: z.array(z.string()).optional(),
+  article: z.object({ title: z.string().default(''), body: z.string().default('') }).optional(),
+  parent: ContextText.optional(),
+  thread: z.array(ContextText).optional(),
 });
 
 /** Six decimals: enough that ROC curves over the output are not flattened by ties near 0 and 1. */
@@ -75,8 +82,9 @@ export function countArticle(line: string, terms: SiteTermCounter): void {
     return; // reported when the line is classified
   }
   const article = (json as { article?: unknown } | null)?.article as { title?: unknown; body?: unknown } | undefined;
-  if (typeof article?.title !== 'string' || typeof article.body !== 'string' || !(article.title || article.body)) return;
-  terms.add(article.title || article.body, article.title, article.body);
+  const title = typeof article?.title === 'string' ? article.title : '';
+  const body = typeof article?.body === 'string' ? article.body : '';
+  if (title || body) terms.add(title || body, title, body);
 }
 
 /** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */
@@ -91,7 +99,7 @@ export async function classifyLine(
   const input = p.input;
   const context: ModerationContext = {
     article: input.article,
-    parent: input.parent ? { body: input.parent.body } : undefined,
+    parent: input.parent !== undefined ? { body: input.parent } : undefined,
     thread: (input.thread ?? []).map((body) => ({ body })),
     authorHistory: [],
     repeatCount: 'seenBefore' in repeats ? repeats.seenBefore : input.body.trim() ? repeats.count(input.body) : 0,

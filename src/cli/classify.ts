@@ -1,6 +1,7 @@
 /**
  * `npm run --silent classify [-- --site S] [--workers N] < in.jsonl > out.jsonl`: moderates one JSON comment per line with the
- * shipped model and the default policy, writing one JSON line per input line in the same order. Streams: memory
+ * shipped model and the default policy, writing one JSON line per input line in the same order (formats:
+ * docs/moderation-policy.md, "Using it from the command line"). Streams: memory
  * stays flat however long the input. Bad lines yield `{"id"?, "error"}`; only JSON lines go to stdout.
  * The first lines (`--sequential`, 2000) are moderated on the main thread; past them, batches go to N worker threads
  * (default: one per core) while the main thread reads, counts repeats in input order and writes in order.

@@ -48,6 +48,22 @@ describe('classify CLI', () => {
   });
 });
 
+describe('classify CLI input forms', () => {
+  it('takes parent and thread comments as texts or as {body} objects, and an article without a title, alike', () => {
+    const thread = ['Stoltenberg ruled out troops.', 'Russia gained ground near Avdiivka.'];
+    const body = 'Sending troops to Ukraine would be a mistake, Stoltenberg is right.';
+    const { out, status } = classify([
+      JSON.stringify({ id: 'texts', body, article: { title: '', body: article.body }, parent: thread[1], thread }),
+      JSON.stringify({ id: 'objects', body, article: { body: article.body }, parent: { body: thread[1] }, thread: thread.map((b) => ({ body: b, id: 'x' })) }),
+      JSON.stringify({ id: 'bad', body, thread: [{ text: 'no body' }] }),
+    ]);
+    expect(status).toBe(0);
+    expect({ ...out[1], id: 'texts' }).toEqual(out[0]);
+    expect(out[0].scores.offTopic).toBeGreaterThanOrEqual(0);
+    expect(out[2]).toEqual({ id: 'bad', error: expect.stringMatching(/^thread\.0/) });
+  });
+});
+
 describe('classify CLI with worker threads', () => {
   // Six articles, the later ones first seen past the look-ahead: the input's article statistics change mid-stream.
   const articles = ['expansion', 'dredging', 'budget', 'ferry', 'pier', 'lighthouse'].map((w, k) => ({
