@@ -2,6 +2,7 @@
  * One line of the classify CLI: parse and validate the JSON, build the comment and its context exactly as the
  * worker would (article, parent, thread oldest first), moderate, and shape the output object.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
 import { loadLocalClassifier } from '../classifier/local-classifier';
@@ -70,7 +71,7 @@ export function countRepeats(line: string, repeats: RepeatCounter): number {
 }
 
 /**
- * Counts the article of a line (if it has one) in `terms`, keyed by its title (or body without a title): the
+ * Counts the article of a line (if it has one) in `terms`, keyed by its title (or its body's digest): the
  * input's articles stand in for the site's when weighing which words tell articles apart.
  */
 export function countArticle(line: string, terms: SiteTermCounter): void {
@@ -84,7 +85,8 @@ export function countArticle(line: string, terms: SiteTermCounter): void {
   const article = (json as { article?: unknown } | null)?.article as { title?: unknown; body?: unknown } | undefined;
   const title = typeof article?.title === 'string' ? article.title : '';
   const body = typeof article?.body === 'string' ? article.body : '';
-  if (title || body) terms.add(title || body, title, body);
+  // An article without a title is known by its body's digest (the counter keeps its keys).
+  if (title || body) terms.add(title || `#${createHash('sha1').update(body).digest('base64')}`, title, body);
 }
 
 /** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */

@@ -3,8 +3,8 @@
  * (./background.ts, general comments) treats "NATO" as rare; on a site whose articles are all about NATO it says
  * little about which article a comment belongs to. With the site's article counts, a stem's specificity is the
  * background IDF times the site IDF (scaled to 1 for a stem of one article), so words many of the site's
- * articles share weigh less than the words that tell them apart. Pure; the worker reads the counts from Redis (infra/site-term-store),
- * the classify CLI and the eval count the articles of their input.
+ * articles share weigh less than the words that tell them apart. Pure; the worker reads the counts from Redis
+ * (infra/site-term-store), the classify CLI and the eval count the articles of their input.
  */
 import { tokenize } from '../text/tokens';
 import { Memo } from '../memo';
