@@ -97,7 +97,8 @@ describe('FallbackClassifier, perspective mode', () => {
     const started = Date.now();
     const result = await setup({ timeoutMs: 300 }).classifier.classify({ text: 'hello' });
     expect(result.provider).toBe('local (perspective unavailable: timeout)');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Well before the reply would have come (3 s), with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it('falls back on a malformed body', async () => {

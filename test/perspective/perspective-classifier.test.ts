@@ -81,7 +81,8 @@ describe('PerspectiveClassifier', () => {
     const started = Date.now();
     const err = await failure(classifier({ timeoutMs: 300 }).classify({ text: 'hello' }));
     expect(err.kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Before the reply would have come (2 s), with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(1_800);
     expectNoKey(err);
   });
 
