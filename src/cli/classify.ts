@@ -40,24 +40,18 @@ const BATCH = Math.max(1, Math.floor(Number(argValue(argv, 'batch') ?? 128)) || 
 const LOOKAHEAD = Math.max(0, Math.floor(Number(argValue(argv, 'lookahead') ?? 10_000)) || 0);
 const LOOKAHEAD_CHARS = 32 << 20;
 
-/** The input's lines, each article counted in `terms` before its line is yielded, the first ones read ahead. */
-async function* countedAhead(lines: AsyncIterable<string>, terms: SiteTermCounter): AsyncGenerator<string> {
-  let ahead: string[] | undefined = [];
+/** Reads the first lines (at most LOOKAHEAD, LOOKAHEAD_CHARS) from `input`, counting their articles in `terms`. */
+async function readAhead(input: AsyncIterator<string>, terms: SiteTermCounter): Promise<string[]> {
+  const ahead: string[] = [];
   let chars = 0;
-  for await (const line of lines) {
-    countArticle(line, terms);
-    if (!ahead) {
-      yield line;
-      continue;
-    }
-    ahead.push(line);
-    chars += line.length;
-    if (ahead.length >= LOOKAHEAD || chars >= LOOKAHEAD_CHARS) {
-      yield* ahead;
-      ahead = undefined;
-    }
+  while (ahead.length < LOOKAHEAD && chars < LOOKAHEAD_CHARS) {
+    const next = await input.next();
+    if (next.done) break;
+    countArticle(next.value, terms);
+    ahead.push(next.value);
+    chars += next.value.length;
   }
-  if (ahead) yield* ahead;
+  return ahead;
 }
 
 /** The adapter of the site named by `--site`, if any (no Redis needed without `--site`). */
@@ -81,7 +75,7 @@ async function main(): Promise<void> {
   const deps = cliDeps(adapter);
   const repeats = new RepeatCounter();
   const counter = new SiteTermCounter('input');
-  const lines = countedAhead(createInterface({ input: process.stdin, crlfDelay: Infinity }), counter);
+  const input = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
   let block = '';
   const flush = async () => {
     if (!process.stdout.write(block)) await once(process.stdout, 'drain');
@@ -89,13 +83,19 @@ async function main(): Promise<void> {
   };
   let seen = 0;
   let pool: Pool | undefined;
-  for await (const line of lines) {
+  const judge = async (line: string) => {
     const terms = counter.snapshot();
     if (WORKERS > 1 && seen++ >= SEQUENTIAL) {
       pool ??= new Pool(WORKERS, BATCH, adapter, (out) => (block += out));
       await pool.add(line, countRepeats(line, repeats), terms);
     } else block += JSON.stringify(await classifyLine(line, deps, repeats, terms)) + '\n';
     if (block.length >= BLOCK) await flush();
+  };
+  // The first lines' articles are all counted before any line is judged; later ones as they come.
+  for (const line of await readAhead(input, counter)) await judge(line);
+  for (let next = await input.next(); !next.done; next = await input.next()) {
+    countArticle(next.value, counter);
+    await judge(next.value);
   }
   if (pool) await pool.close();
   if (block) await flush();
