@@ -192,8 +192,8 @@ end
 return out
 `;
 
-// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences,
-// decided-by-time (retention). A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
+// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences.
+// (Retention reads the Approved/Rejected listings, scored by decision time: no index of its own.) A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
 // indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs, then the Approved/Rejected
 // listing's key split around the status. The CMS event goes to the outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
 const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
@@ -239,13 +239,12 @@ local function apply(K, A, checked)
   if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
   trim_capped(K[3], decisions, ${AUTHOR_DECISIONS})
   redis.call('HINCRBY', K[4], A[4], 1)
-  if A[4] == 'approved' or A[4] == 'rejected' then redis.call('ZADD', K[8], A[13], A[8]) else redis.call('ZREM', K[8], A[8]) end
   return {'applied', cur[4], seq}
 end
 `;
 
 /** Keys and arguments per decision in `APPLY` and `APPLY_MANY`. */
-export const APPLY_KEYS = 8;
+export const APPLY_KEYS = 7;
 export const APPLY_ARGS = 15;
 
 /** One decision; a refusal is an error reply. */

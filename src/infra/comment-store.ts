@@ -85,9 +85,9 @@ export class CommentStore {
   ) {
     this.ingestScript = script(redis, 'cmIngestV6', INGEST_KEYS, INGEST);
     this.ingestManyScript = script(redis, 'cmIngestManyV3', null, INGEST_MANY);
-    this.applyScript = script(redis, 'cmApplyDecisionV5', APPLY_KEYS, APPLY);
+    this.applyScript = script(redis, 'cmApplyDecisionV6', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
-    this.applyManyScript = script(redis, 'cmApplyDecisionsV3', null, APPLY_MANY);
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV4', null, APPLY_MANY);
     this.repeats = new RecentPosters(redis);
     this.threadCap = Math.max(1, threadSize * 3);
   }
@@ -170,7 +170,6 @@ export class CommentStore {
         this.keys.outbox(site, subject),
         this.keys.outboxDue(site),
         this.keys.eventSequences(site),
-        this.keys.decidedByTime(site),
       ],
       args: [
         input.mode,

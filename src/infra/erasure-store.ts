@@ -200,8 +200,22 @@ export class ErasureStore {
     return (await this.redis.lrange(this.keys.erasures(site), 0, limit - 1)).map((s) => JSON.parse(s) as ErasureAudit);
   }
 
-  /** Comment ids decided (approved/rejected) before `beforeMs`, oldest first. */
+  /**
+   * Comment ids decided (approved/rejected) before `beforeMs`, oldest first: from the Approved and Rejected
+   * listings (scored by decision time), and from the retention index that decisions stored before kept
+   * (`decidedByTime`: no longer written; the sweep skips and drops its entries whose comment is no longer decided).
+   */
   async decidedBefore(site: string, beforeMs: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.decidedByTime(site), '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
+    const keys = [this.keys.decidedByStatus(site, 'approved'), this.keys.decidedByStatus(site, 'rejected'), this.keys.decidedByTime(site)];
+    const ranges = await Promise.all(keys.map((key) => this.redis.zrangebyscore(key, '-inf', `(${beforeMs}`, 'WITHSCORES', 'LIMIT', 0, limit)));
+    const oldest = new Map<string, number>();
+    for (const range of ranges) {
+      for (let i = 0; i < range.length; i += 2) {
+        const at = Number(range[i + 1]);
+        const seen = oldest.get(range[i]);
+        if (seen === undefined || at < seen) oldest.set(range[i], at);
+      }
+    }
+    return [...oldest].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([id]) => id);
   }
 }

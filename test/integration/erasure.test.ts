@@ -113,6 +113,24 @@ it('retention erases decided comments past their time and keeps flagged ones', a
   expect((await erasures.audits('demo'))[0]).toMatchObject({ kind: 'retention', by: 'retention' });
 });
 
+it('retention also drains the decision-time index that earlier versions wrote, skipping comments no longer decided', async () => {
+  const cms = svc.cms();
+  const keys = svc.runtime.keys;
+  await cms.postComment({ id: 'legacy-ok', articleId: 'art-l', author: { id: 'a-legacy' }, body: 'A kind word about the library hours.' });
+  await cms.postComment({ id: 'legacy-flag', articleId: 'art-l', author: { id: 'a-legacy' }, body: ABUSE });
+  expect((await decided('legacy-ok')).status).toBe('approved');
+  expect((await decided('legacy-flag')).status).toBe('flagged');
+  // As stored before: the approved comment known to retention only through the index; a stale entry for one
+  // that has since been flagged.
+  await svc.redis.zrem(keys.decidedByStatus('demo', 'approved'), 'legacy-ok');
+  await svc.redis.zadd(keys.decidedByTime('demo'), Date.now() - 1_000, 'legacy-ok', Date.now() - 1_000, 'legacy-flag');
+  const erasures = new ErasureStore(svc.redis, keys);
+  await sweepRetention('demo', 30_000, { erasures, now: () => new Date(Date.now() + 60_000), anonymisedLabels: () => true });
+  expect((await cms.getComment('legacy-ok')).status).toBe(404);
+  expect((await cms.getComment('legacy-flag')).body.status).toBe('flagged');
+  expect(await svc.redis.zcard(keys.decidedByTime('demo'))).toBe(0);
+});
+
 it('keeps labels anonymised when the site allows it', async () => {
   const cms = svc.cms();
   await cms.postComment({ id: 'anon-1', articleId: 'art-a', author: { id: 'a-anon' }, body: ABUSE });
