@@ -1,9 +1,10 @@
 /**
- * Live updates: each event is appended to the site's capped Redis stream (`keys.eventLog`) and
- * published on its pub/sub channel in one script, carrying the stream entry id as `eventId`; the
- * events of one call (a moderation group's decisions) share one channel message, one a line. Every
- * API process pushes the channel to moderators' pages; a page that reconnects names the last id it
- * saw and gets what it missed from the stream (`eventsSince`).
+ * Live updates: the events of one publish call (a moderation group's decisions) are appended to the site's
+ * capped Redis stream as one entry, one event a line, and published on its pub/sub channel in the same script,
+ * one channel message for all of them. Each event carries an `eventId`: the entry's id (`<ms>-<seq>`) when it
+ * is the entry's only event, else the entry's id and the event's position (`<ms>-<seq>-<k>`). Every API process
+ * pushes the channel to moderators' pages; a page that reconnects names the last id it saw and gets what it
+ * missed from the stream (`eventsSince`).
  */
 import { script, type RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
@@ -13,17 +14,20 @@ export type SiteEvent = Record<string, unknown> & { type: string };
 /** Entries kept per site for replay (approximate trim). */
 export const EVENT_LOG_LENGTH = 5000;
 
-// KEYS: stream, channel. ARGV: maxlen, then one JSON object per event. The id is spliced in as the first field.
-// One PUBLISH for all of them: the events' JSON texts, one a line (JSON text has no raw line breaks).
+// KEYS: stream, channel. ARGV: maxlen, then one JSON object per event. One XADD for all of them (their JSON
+// texts, one a line: JSON text has no raw line breaks), then one PUBLISH with each event's id spliced in first.
 const PUBLISH = `
-local ids, messages = {}, {}
-for i = 2, #ARGV do
-  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
-  messages[i - 1] = '{"eventId":"' .. id .. '",' .. string.sub(ARGV[i], 2)
-  ids[i - 1] = id
+local events = {}
+for i = 2, #ARGV do events[i - 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', table.concat(events, '\\n'))
+local messages = {}
+for k, e in ipairs(events) do
+  local eventId = id
+  if #events > 1 then eventId = id .. '-' .. (k - 1) end
+  messages[k] = '{"eventId":"' .. eventId .. '",' .. string.sub(e, 2)
 end
 redis.call('PUBLISH', KEYS[2], table.concat(messages, '\\n'))
-return ids
+return id
 `;
 
 /** The events of one channel message, in order (a message carries one or several, one a line). */
@@ -31,7 +35,7 @@ export const eventsOfMessage = (message: string): string[] => message.split('\n'
 
 /** Publishes one event, or several (a moderation group's decisions) in one script call, in order. */
 export function createPublisher(redis: Redis, keys: Keys) {
-  const publish = script<string[]>(redis, 'cmPublishEventsV2', 2, PUBLISH);
+  const publish = script<string>(redis, 'cmPublishEventsV3', 2, PUBLISH);
   return async (site: string, events: SiteEvent | Record<string, unknown> | Array<SiteEvent | Record<string, unknown>>): Promise<void> => {
     const at = new Date().toISOString();
     const jsons = (Array.isArray(events) ? events : [events]).map((event) => JSON.stringify({ ...event, site, at }));
@@ -39,40 +43,60 @@ export function createPublisher(redis: Redis, keys: Keys) {
   };
 }
 
-/** A replayed event: its stream id and its JSON (with `eventId`, as it was published). */
+/** A replayed event: its id and its JSON (with `eventId`, as it was published). */
 export interface LoggedEvent {
   id: string;
   json: string;
 }
 
+/** The events of one stream entry, with their ids (see the module comment). */
+function entryEvents(entryId: string, field: string): LoggedEvent[] {
+  const texts = field.split('\n');
+  return texts.map((text, k) => {
+    const id = texts.length > 1 ? `${entryId}-${k}` : entryId;
+    return { id, json: `{"eventId":"${id}",${text.slice(1)}` };
+  });
+}
+
+/** The stream entry an event id belongs to (`<ms>-<seq>`). */
+const entryOf = (eventId: string): string => eventId.split('-').slice(0, 2).join('-');
+
 /**
- * Events after `lastId`, oldest first (at most `limit`); `gap` is true when entries after
+ * Events after `lastId`, oldest first (from at most `limit` entries); `gap` is true when entries after
  * `lastId` were already trimmed away (the reader should reload instead of trusting the replay).
  */
 export async function eventsSince(redis: Redis, keys: Keys, site: string, lastId: string, limit = 1000): Promise<{ events: LoggedEvent[]; gap: boolean }> {
   const key = keys.eventLog(site);
+  const lastEntry = entryOf(lastId);
+  // An id inside a multi-event entry: that entry's later events are still to come, so it is read again.
+  const partial = lastId !== lastEntry;
   const [entries, first] = await Promise.all([
-    redis.xrange(key, `(${lastId}`, '+', 'COUNT', limit),
+    redis.xrange(key, partial ? lastEntry : `(${lastEntry}`, '+', 'COUNT', limit),
     redis.xrange(key, '-', '+', 'COUNT', 1),
   ]);
   const oldest = first[0]?.[0];
-  const gap = oldest !== undefined && compareEventIds(oldest, lastId) > 0 && entries.length > 0 && entries[0][0] === oldest;
-  const events = entries.map(([id, fields]) => ({ id, json: `{"eventId":"${id}",${fields[1].slice(1)}` }));
+  const gap = oldest !== undefined && compareEventIds(oldest, lastEntry) > 0 && entries.length > 0 && entries[0][0] === oldest;
+  const events = entries.flatMap(([id, fields]) => entryEvents(id, fields[1])).filter((e) => compareEventIds(e.id, lastId) > 0);
   return { events, gap: gap || entries.length === limit };
 }
 
-/** Id of the newest logged event of the site, or `0-0`. */
+/** Id of the newest logged entry of the site (all its events), or `0-0`. */
 export async function latestEventId(redis: Redis, keys: Keys, site: string): Promise<string> {
   const [newest] = await redis.xrevrange(keys.eventLog(site), '+', '-', 'COUNT', 1);
   return newest?.[0] ?? '0-0';
 }
 
-/** Orders stream ids (`<ms>-<seq>`); malformed ids sort first. */
+/**
+ * Orders event ids (`<ms>-<seq>` or `<ms>-<seq>-<k>`); an entry's own id (no `k`) stands for all its events,
+ * so it sorts after each of them. Malformed ids sort first.
+ */
 export function compareEventIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return (am || 0) - (bm || 0) || (as || 0) - (bs || 0);
+  const [am, as, ak] = a.split('-').map(Number);
+  const [bm, bs, bk] = b.split('-').map(Number);
+  const ka = ak === undefined || Number.isNaN(ak) ? Infinity : ak;
+  const kb = bk === undefined || Number.isNaN(bk) ? Infinity : bk;
+  return (am || 0) - (bm || 0) || (as || 0) - (bs || 0) || (ka === kb ? 0 : ka < kb ? -1 : 1);
 }
 
-/** A stream id as a client may send it (Last-Event-ID). */
-export const EVENT_ID = /^\d{1,15}-\d{1,10}$/;
+/** An event id as a client may send it (Last-Event-ID). */
+export const EVENT_ID = /^\d{1,15}-\d{1,10}(?:-\d{1,6})?$/;

@@ -1,10 +1,10 @@
 /**
  * Live updates on the real Redis: the events of one publish call (a moderation group's decisions)
- * travel in one channel message and reach each listener one by one, in order, each with the id of
- * its own stream entry (what a page that reconnects replays from).
+ * travel in one channel message and one stream entry, and reach each listener one by one, in order, each
+ * with an id of its own (what a page that reconnects replays from, even from inside an entry).
  */
 import Redis from 'ioredis';
-import { createPublisher, eventsSince } from '../../src/infra/events';
+import { compareEventIds, createPublisher, EVENT_ID, eventsSince, latestEventId } from '../../src/infra/events';
 import { createKeys } from '../../src/infra/keys';
 import { SiteEventHub } from '../../src/infra/site-event-hub';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './harness';
@@ -49,5 +49,26 @@ it('delivers the events of one publish call to a listener one by one, in order, 
   expect(received).toEqual(logged.events.map((e) => e.json));
   await new Promise((r) => setTimeout(r, 50));
   expect(channelMessages).toHaveLength(2); // one message per call
+  expect(await redis.xlen(keys.eventLog('demo'))).toBe(2); // and one stream entry
   monitor.disconnect();
+});
+
+it('replays from any event id: inside a group, at its end, or at the newest entry', async () => {
+  const publish = createPublisher(redis, keys);
+  const start = await latestEventId(redis, keys, 'replay');
+  await publish('replay', [{ type: 'decided', id: 'r-1' }, { type: 'decided', id: 'r-2' }, { type: 'decided', id: 'r-3' }]);
+  await publish('replay', { type: 'reported', id: 'r-4' });
+  const all = (await eventsSince(redis, keys, 'replay', start)).events;
+  expect(all.map((e) => JSON.parse(e.json).id)).toEqual(['r-1', 'r-2', 'r-3', 'r-4']);
+  const ids = all.map((e) => e.id);
+  expect(ids.every((id) => EVENT_ID.test(id))).toBe(true);
+  expect(ids[0]).toMatch(/^\d+-\d+-0$/); // a group's events are numbered within its entry
+  expect(ids[3]).toMatch(/^\d+-\d+$/); // a lone event has its entry's id
+  expect([...ids].sort(compareEventIds)).toEqual(ids);
+  const after = async (id: string) => (await eventsSince(redis, keys, 'replay', id)).events.map((e) => JSON.parse(e.json).id);
+  expect(await after(ids[0])).toEqual(['r-2', 'r-3', 'r-4']);
+  expect(await after(ids[2])).toEqual(['r-4']);
+  // An entry's own id (what `ready` reports) stands for all its events.
+  expect(await after(ids[0].replace(/-0$/, ''))).toEqual(['r-4']);
+  expect(await after(await latestEventId(redis, keys, 'replay'))).toEqual([]);
 });
