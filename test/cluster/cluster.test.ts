@@ -2,9 +2,8 @@
  * The service on a real three-master Redis Cluster (started by the test on free loopback ports):
  * several sites' comments are ingested (one by one and in a batch), decided by the workers and
  * called back; flagged ones reach each site's moderator queue and a moderator's decision is called
- * back too; two sites learn their own standard (labels through the API, adapters trained by the retraining
- * job, used by the workers). Keys carry per-site hash tags and queues are sharded, so the data spreads over
- * more than one master while every script touches one slot. A master stopped and restarted is survived.
+ * back too. Keys carry per-site hash tags and queues are sharded, so the data spreads over more than
+ * one master while every script touches one slot. A master stopped and restarted is survived.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +14,9 @@ import { moderatorExtensions, type ModeratorExtensions } from '../../src/api/mod
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/client/callback-receiver';
 import { CmsClient } from '../../src/client/cms-client';
 import { Runtime } from '../../src/container';
-import { AdapterStore } from '../../src/infra/adapter-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createLogger } from '../../src/logger';
 import type { Express } from 'express';
-import { siteHistory } from '../site-learning/site-data';
 import { waitFor } from '../support/service';
 import { startLocalCluster, type LocalCluster } from './local-cluster';
 
@@ -62,8 +59,6 @@ describe('Redis Cluster', () => {
         // Short retries: a callback that failed while a master restarted is retried within seconds.
         callbacks: { attempts: 12, backoffMs: 50 },
         worker: { backoffMs: 100 },
-        // Site learning: the retraining job looks every second, and workers re-read adapters every 200 ms.
-        siteLearning: { retrainEveryMs: 1_000, minLabels: 100, minNewLabels: 20, adapterCacheMs: 200 },
         sites: SITES.map((id) => ({ id, webhookSecrets: [secret(id)], callbackUrl: receiver.url, policy: FLAG_ONLY })),
         moderators: [{ name: 'cluster-moderator', tokenSha256: sha256Hex(TOKEN), sites: SITES }],
       },
@@ -152,36 +147,6 @@ describe('Redis Cluster', () => {
       expect(siteKeys.length).toBeGreaterThan(5);
       expect(keysByMaster.get(master)).toEqual(expect.arrayContaining(siteKeys));
     }
-  });
-
-  it('learns sites’ own standards: labels through the API, adapters from the retraining job, used by the workers', async () => {
-    const learning = ['alpha', 'delta'];
-    for (const [k, site] of learning.entries()) {
-      // As a CMS sends them (the generated history's `source` is set by the store, not by callers).
-      const history = siteHistory(20, 12, 11 + k, `${site}-h`).map(({ source: _source, ...label }) => label);
-      for (let i = 0; i < history.length; i += 100) {
-        expect((await cms(site).signed('POST', '/labels', { labels: history.slice(i, i + 100) })).status).toBe(201);
-      }
-    }
-    const adapters = new AdapterStore(runtime.apiRedis, runtime.keys);
-    for (const site of learning) {
-      const adapter = await waitFor(() => adapters.current(site).then((a) => a ?? undefined), `an adapter for ${site}`, 240_000);
-      expect(adapter).toMatchObject({ site, version: 1, labelCount: 240 });
-      // The site's labels and adapter live in its own slot, on its master.
-      expect(await cluster.masterOf(runtime.keys.adapter(site))).toBe(await cluster.masterOf(runtime.keys.comment(site, 'ok-1')));
-    }
-    const slur = 'Typical glimmerfolk behaviour, pushing the bus lanes on the rest of us.';
-    for (const site of [...learning, 'beta']) {
-      expect((await cms(site).postComment({ id: 'slur-1', articleId: 'art-1', author: { id: 'reader-5' }, body: slur })).status).toBe(202);
-    }
-    for (const site of learning) {
-      const r = await decided(site, 'slur-1');
-      expect(r.decision).toMatchObject({ adapter: { site, version: 1 } });
-      expect(r.decision!.reasons.map((x) => x.code)).toContain('SITE_STANDARD');
-    }
-    const general = await decided('beta', 'slur-1');
-    expect(general.decision?.adapter).toBeUndefined();
-    expect(general.decision!.reasons.map((x) => x.code)).not.toContain('SITE_STANDARD');
   });
 
   it('survives a master restart: earlier data is there and new comments are decided and called back', async () => {
