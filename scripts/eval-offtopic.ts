@@ -22,7 +22,7 @@ import { allPairSets, rocAuc, tfidfBaseline, type PairSet } from './offtopic-set
  */
 function siteTermsOf(set: PairSet) {
   const counter = new SiteTermCounter(set.name);
-  for (const { conv } of set.pairs) if (conv.title || conv.body) counter.add(conv.title || conv.body!, conv.title ?? '', conv.body ?? '');
+  for (const { conv } of set.pairs) counter.addArticle(conv.title ?? '', conv.body ?? '');
   return counter.snapshot();
 }
 

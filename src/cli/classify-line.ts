@@ -2,7 +2,6 @@
  * One line of the classify CLI: parse and validate the JSON, build the comment and its context exactly as the
  * worker would (article, parent, thread oldest first), moderate, and shape the output object.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
 import { loadLocalClassifier } from '../classifier/local-classifier';
@@ -85,8 +84,7 @@ export function countArticle(line: string, terms: SiteTermCounter): void {
   const article = (json as { article?: unknown } | null)?.article as { title?: unknown; body?: unknown } | undefined;
   const title = typeof article?.title === 'string' ? article.title : '';
   const body = typeof article?.body === 'string' ? article.body : '';
-  // An article without a title is known by its body's digest (the counter keeps its keys).
-  if (title || body) terms.add(title || `#${createHash('sha1').update(body).digest('base64')}`, title, body);
+  terms.addArticle(title, body);
 }
 
 /** Classifies one input line; never throws: a bad line becomes `{ id?, error }`. */

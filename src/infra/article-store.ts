@@ -3,6 +3,7 @@ import { script, type RedisClient as Redis } from './redis';
 import type { ArticleInput } from '../moderation/types';
 import type { Keys } from './keys';
 import { InFlight } from './in-flight';
+import { LruMap } from './lru-map';
 
 export interface StoredArticle extends ArticleInput {
   id: string;
@@ -14,14 +15,15 @@ const PUT_IF_ABSENT = "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HS
 export class ArticleStore {
   private readonly putIfAbsentScript: (...args: string[]) => Promise<unknown>;
   /** Articles already read, by key, with the `updatedAt` they were read at (bounded, oldest dropped first). */
-  private readonly cache = new Map<string, StoredArticle>();
+  private readonly cache: LruMap<string, StoredArticle>;
   private readonly reads = new InFlight<StoredArticle | null>();
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly cacheSize = 2_000,
+    cacheSize = 2_000,
   ) {
+    this.cache = new LruMap(cacheSize);
     this.putIfAbsentScript = script(redis, 'cmArticlePutIfAbsent', 1, PUT_IF_ABSENT);
   }
 
@@ -59,18 +61,13 @@ export class ArticleStore {
     const key = this.keys.article(site, id);
     const cached = this.cache.get(key);
     const updatedAt = await this.redis.hget(key, 'updatedAt');
-    if (cached && updatedAt !== null && cached.updatedAt === updatedAt) {
-      this.cache.delete(key); // re-insert: most recently used last
-      this.cache.set(key, cached);
-      return cached;
-    }
+    if (cached && updatedAt !== null && cached.updatedAt === updatedAt) return cached;
     const article = await this.get(site, id);
     if (!article) {
       this.cache.delete(key);
       return null;
     }
     this.cache.set(key, article);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     return article;
   }
 }

@@ -5,8 +5,9 @@
  */
 import { script, type RedisClient as Redis } from './redis';
 import type { Keys } from './keys';
-import { articleStems, needsRefresh, snapshotKey, type SiteTerms } from '../moderation/relevance/site-terms';
+import { articleStems, needsRefresh, sharedStems, snapshotKey, type SiteTerms } from '../moderation/relevance/site-terms';
 import { InFlight } from './in-flight';
+import { LruMap } from './lru-map';
 
 const COUNT_ARTICLE = `if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 for i = 2, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
@@ -41,12 +42,7 @@ export class SiteTermStore {
       [unknown, number],
       [unknown, Record<string, string>],
     ];
-    const df = new Map<string, number>();
-    for (const stem in counts) {
-      const n = Number(counts[stem]);
-      if (n >= 2) df.set(stem, n);
-    }
-    return { articles, df };
+    return { articles, df: sharedStems(Object.entries(counts).map(([stem, n]) => [stem, Number(n)] as const)) };
   }
 }
 
@@ -72,7 +68,7 @@ const SITES_CAP = 64;
  * once they grew by REFRESH_GROWTH (so compiled models are rebuilt rarely).
  */
 export class SiteTermsSource {
-  private readonly sites = new Map<string, Entry>();
+  private readonly sites = new LruMap<string, Entry>(SITES_CAP);
   private readonly counted = new Set<string>();
   private readonly refreshes = new InFlight<SiteTerms | undefined>();
 
@@ -93,11 +89,7 @@ export class SiteTermsSource {
       }
     }
     const entry = this.sites.get(site);
-    if (entry && this.now() - entry.checkedAt < this.checkEveryMs) {
-      this.sites.delete(site); // most recently used last
-      this.sites.set(site, entry);
-      return entry.terms;
-    }
+    if (entry && this.now() - entry.checkedAt < this.checkEveryMs) return entry.terms;
     return this.refreshes.run(site, () => this.refresh(site));
   }
 
@@ -110,9 +102,7 @@ export class SiteTermsSource {
       entry.articles = read.articles;
     }
     entry.checkedAt = this.now();
-    this.sites.delete(site);
     this.sites.set(site, entry);
-    if (this.sites.size > SITES_CAP) this.sites.delete(this.sites.keys().next().value!);
     return entry.terms;
   }
 }

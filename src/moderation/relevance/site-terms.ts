@@ -6,6 +6,7 @@
  * articles share weigh less than the words that tell them apart. Pure; the worker reads the counts from Redis
  * (infra/site-term-store), the classify CLI and the eval count the articles of their input.
  */
+import { createHash } from 'node:crypto';
 import { tokenize } from '../text/tokens';
 import { Memo } from '../memo';
 import { specificity } from './background';
@@ -34,6 +35,16 @@ export const REFRESH_GROWTH = 0.1;
 export function articleStems(title: string, body: string): string[] {
   const text = `${title}\n${body}`;
   return [...new Set(Array.from(contentTerms(tokenize(text), text), (t) => t.stem))];
+}
+
+/**
+ * The counts of the stems of two or more articles: a stem of one article weighs as an unseen one (see
+ * siteSpecificity), so snapshots leave the others out.
+ */
+export function sharedStems(counts: Iterable<readonly [string, number]>): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const [stem, n] of counts) if (n >= 2) df.set(stem, n);
+  return df;
 }
 
 /** Whether a snapshot over `had` articles should give way to the counts over `now` articles. */
@@ -95,6 +106,11 @@ export class SiteTermCounter {
     for (const s of articleStems(title, body)) this.df.set(s, (this.df.get(s) ?? 0) + 1);
   }
 
+  /** Counts an article known only by its text: by its title, or its body's digest without one. */
+  addArticle(title: string, body: string): void {
+    if (title || body) this.add(title || `#${createHash('sha1').update(body).digest('base64')}`, title, body);
+  }
+
   get articles(): number {
     return this.seen.size;
   }
@@ -102,9 +118,7 @@ export class SiteTermCounter {
   /** The statistics to judge with now: unchanged until the article count grew enough (stems of one article left out). */
   snapshot(): SiteTerms | undefined {
     if (needsRefresh(this.current?.articles ?? 0, this.seen.size)) {
-      const df = new Map<string, number>();
-      for (const [stem, n] of this.df) if (n >= 2) df.set(stem, n);
-      this.current = { site: this.name, key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df };
+      this.current = { site: this.name, key: snapshotKey(this.name, this.seen.size), articles: this.seen.size, df: sharedStems(this.df) };
     }
     return this.current;
   }
