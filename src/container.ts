@@ -60,6 +60,13 @@ export class Runtime {
   readonly apiRedis: Redis;
   /** Patient connection for workers (BullMQ: maxRetriesPerRequest null). */
   readonly workerRedis: Redis;
+  /**
+   * BullMQ's own connections, one per role, apart from the stores': BullMQ registers some 50 Lua
+   * scripts on a connection, and ioredis copies every registered script onto each pipeline it
+   * builds, which auto-pipelining does for every tick's commands; the stores' connections keep
+   * only their own few.
+   */
+  private readonly queueRedis: { api: Redis; worker: Redis };
   readonly queue: ModerationQueue;
   /** The API's way onto `queue`: comments stored close together share a job. */
   readonly jobs: CoalescingModerationJobs;
@@ -91,20 +98,21 @@ export class Runtime {
   static async create(opts: RuntimeOptions): Promise<Runtime> {
     const apiRedis = createRedis(opts.config.redis, 'api', 'api');
     const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
+    const queueRedis = { api: createRedis(opts.config.redis, 'api', 'api-queue'), worker: createRedis(opts.config.redis, 'worker', 'worker-queue') };
     try {
-      await waitForReady(apiRedis, 10_000);
+      await Promise.all([waitForReady(apiRedis, 10_000), waitForReady(queueRedis.api, 10_000)]);
     } catch (err) {
-      apiRedis.disconnect();
-      workerRedis.disconnect();
+      for (const r of [apiRedis, workerRedis, queueRedis.api, queueRedis.worker]) r.disconnect();
       throw err;
     }
-    return new Runtime(opts, apiRedis, workerRedis);
+    return new Runtime(opts, apiRedis, workerRedis, queueRedis);
   }
 
   private constructor(
     private readonly opts: RuntimeOptions,
     apiRedis: Redis,
     workerRedis: Redis,
+    queueRedis: { api: Redis; worker: Redis },
   ) {
     const { config } = opts;
     this.keys = createKeys(config.redis.prefix, config.redis.queueShards);
@@ -112,8 +120,9 @@ export class Runtime {
     this.now = opts.now ?? (() => new Date());
     this.apiRedis = apiRedis;
     this.workerRedis = workerRedis;
+    this.queueRedis = queueRedis;
     const queueSettings = { attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, keepCompleted: config.worker.keepCompleted, keepFailed: config.worker.keepFailed };
-    this.queue = createModerationQueue(this.apiRedis, this.keys, queueSettings, opts.logger);
+    this.queue = createModerationQueue(queueRedis.api, this.keys, queueSettings, opts.logger);
     this.jobs = new CoalescingModerationJobs(this.queue, { windowMs: config.worker.groupWindowMs, maxGroup: config.worker.groupMax });
     this.apiStores = this.store(apiRedis);
     this.callbacks = new OutboxCallbacks(this.apiStores.outbox);
@@ -230,7 +239,7 @@ export class Runtime {
     };
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
       const moderation = startModerationWorker({
-        connection: this.workerRedis,
+        connection: this.queueRedis.worker,
         keys: this.keys,
         shard,
         concurrency: config.worker.concurrency,
@@ -267,7 +276,7 @@ export class Runtime {
     });
     if (config.siteLearning.enabled) {
       this.siteTraining = startSiteTrainingWorker({
-        connection: this.workerRedis,
+        connection: this.queueRedis.worker,
         keys: this.keys,
         sites: config.sites.map((s) => s.id),
         everyMs: config.siteLearning.retrainEveryMs,
@@ -287,6 +296,6 @@ export class Runtime {
     await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
     await this.jobs.flush().catch(() => undefined);
     await Promise.allSettled([this.queue.close()]);
-    await Promise.allSettled([this.apiRedis.quit(), this.workerRedis.quit()]);
+    await Promise.allSettled([this.apiRedis, this.workerRedis, this.queueRedis.api, this.queueRedis.worker].map((r) => r.quit()));
   }
 }

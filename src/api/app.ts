@@ -3,6 +3,7 @@
  * routes, and one error handler. Everything it talks to arrives in `ApiDeps`.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -28,6 +29,7 @@ import { labelRoutes } from './routes/labels';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
 import { createSchemas } from './schemas';
+import { createIngestLane, headersSetBy } from './ingest-lane';
 
 export interface ApiDeps {
   config: Readonly<Config>;
@@ -63,24 +65,23 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
       },
-    }),
-  );
+    },
+  });
+  app.use(securityHeaders);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -117,6 +118,8 @@ export function createApp(deps: ApiDeps): Express {
   for (const ext of deps.extensions ?? []) app.use(ext.path, ext.router);
 
   const signature = { toleranceSeconds: config.http.signatureToleranceSeconds, seen: deps.seenSignatures };
+  const slots = deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads);
+  const webhook = { ...deps, schemas: createSchemas(config.limits), limits: config.limits };
   const signed = requireSignature(signature);
   const signedOrModerator = requireModeratorOrSignature(deps.moderators, signature);
   const siteApi = express.Router({ mergeParams: true });
@@ -127,10 +130,10 @@ export function createApp(deps: ApiDeps): Express {
     rawBody({
       limitBytes: config.http.bodyLimitBytes,
       limitFor: (req) => (req.method === 'POST' && BATCH_ROUTES.has(req.path) ? config.http.batchBodyLimitBytes : undefined),
-      slots: deps.uploadSlots ?? new UploadSlots(config.http.maxConcurrentUploads),
+      slots,
     }),
   );
-  siteApi.use(webhookRoutes({ ...deps, schemas: createSchemas(config.limits), limits: config.limits }, signed));
+  siteApi.use(webhookRoutes(webhook, signed));
   siteApi.use(commentReadRoutes(deps.comments, signedOrModerator));
   if (deps.labels) siteApi.use(labelRoutes(deps.labels, config.limits.batchSize, signed));
   siteApi.use(deadLetterRoutes(deps.deadLetters, deps.outbox, signedOrModerator));
@@ -139,6 +142,17 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(notFoundHandler());
   app.use(errorHandler());
+
+  // The comment webhook skips Express when it can (src/api/ingest-lane.ts); everything else, and any
+  // comment request the lane leaves, goes through the app above.
+  const lane = createIngestLane({ sites: deps.sites, signature, slots, bodyLimitBytes: config.http.bodyLimitBytes, headers: headersSetBy(securityHeaders), logger: deps.logger, metrics, webhook });
+  // `app(req, res)` calls `app.handle` (Express 5, lib/express.js), so the app object, its routes and
+  // every server or test that mounts it keep working unchanged.
+  const entry = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
+  const handle = entry.handle.bind(app);
+  entry.handle = (req, res, next) => {
+    if (!lane(req, res)) handle(req, res, next);
+  };
   return app;
 }
 

@@ -40,24 +40,50 @@ export interface SignatureOptions {
 }
 
 /** The deprecated v1 scheme (body only) is accepted on the comment POST alone. */
-const v1Allowed = (req: Request) => req.method === 'POST' && /^\/v1\/sites\/[^/]+\/comments\/?$/.test(req.originalUrl.split('?')[0]);
+const v1AllowedFor = (method: string, target: string) => method === 'POST' && /^\/v1\/sites\/[^/]+\/comments\/?$/.test(target.split('?')[0]);
+const v1Allowed = (req: Request) => v1AllowedFor(req.method, req.originalUrl);
 
-async function checkSignature(req: Request, res: Response, opts: SignatureOptions): Promise<void> {
-  const site = req.site!;
+/** What a CMS's signed request carries, framework-free (the Express guards and the ingest lane share it). */
+export interface SignedInput {
+  site: SiteConfig;
+  method: string;
+  /** The request target as sent (path and query). */
+  target: string;
+  header: string | undefined;
+  rawBody: Buffer;
+}
+
+/**
+ * The full check of a CMS request: a valid signature over method, path and body, not seen before
+ * (409 otherwise); throws the API's `AppError`. Resolves to the scheme and the replay id, which the
+ * caller forgets again if it answers 5xx (a failed request may be retried unchanged).
+ */
+export async function verifyCmsRequest(input: SignedInput, opts: SignatureOptions): Promise<{ scheme: 'v1' | 'v2'; replayId: string }> {
+  const { site, method, target } = input;
   const result = verifyRequest(
-    req.get(SIGNATURE_HEADER),
-    { method: req.method, path: req.originalUrl, rawBody: req.rawBody ?? Buffer.alloc(0) },
-    { secrets: site.webhookSecrets, toleranceSeconds: opts.toleranceSeconds, allowV1: v1Allowed(req) },
+    input.header,
+    { method, path: target, rawBody: input.rawBody },
+    { secrets: site.webhookSecrets, toleranceSeconds: opts.toleranceSeconds, allowV1: v1AllowedFor(method, target) },
   );
   if (!result.ok) throw badSignature(result.reason);
   if (!(await opts.seen.first(site.id, result.replayId))) {
     throw new AppError('signature_replayed', 409, 'this signed request was already received; sign a new request (new timestamp or nonce) to send it again');
   }
+  return { scheme: result.scheme, replayId: result.replayId };
+}
+
+/** The header-only check (no body needed) as a result, for callers that decide what to do with a failure. */
+export const precheckCmsHeader = (method: string, target: string, header: string | undefined, toleranceSeconds: number) =>
+  precheckSignature(header, toleranceSeconds, v1AllowedFor(method, target));
+
+async function checkSignature(req: Request, res: Response, opts: SignatureOptions): Promise<void> {
+  const site = req.site!;
+  const { scheme, replayId } = await verifyCmsRequest({ site, method: req.method, target: req.originalUrl, header: req.get(SIGNATURE_HEADER), rawBody: req.rawBody ?? Buffer.alloc(0) }, opts);
   // A request the service failed to handle may be retried unchanged.
   res.on('finish', () => {
-    if (res.statusCode >= 500) opts.seen.forget(site.id, result.replayId).catch(() => undefined);
+    if (res.statusCode >= 500) opts.seen.forget(site.id, replayId).catch(() => undefined);
   });
-  req.caller = { kind: 'cms', scheme: result.scheme };
+  req.caller = { kind: 'cms', scheme };
 }
 
 /** The signature header alone (no body needed): present, well-formed, fresh, v2 unless v1 is allowed here. */

@@ -16,13 +16,13 @@ export function toAppError(err: unknown): AppError {
 }
 
 /** The API's error body: `{error: {code, message, details?}}`. */
-const defaultBody = (e: AppError) => ({
+export const errorBody = (e: AppError) => ({
   status: e.status,
   body: { error: { code: e.code, message: e.expose ? e.message : 'internal error', ...(e.details !== undefined ? { details: e.details } : {}) } },
 });
 
 /** Error middleware; `format` lets a protocol answer in its own error format (Perspective's). */
-export function errorHandler(format: (e: AppError) => { status: number; body: unknown } = defaultBody) {
+export function errorHandler(format: (e: AppError) => { status: number; body: unknown } = errorBody) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
     if (appError.status >= 500) req.log?.error({ err }, 'request failed');

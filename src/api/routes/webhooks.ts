@@ -23,6 +23,12 @@ interface BatchItemResult {
   error?: { code: string; message: string; details?: unknown };
 }
 
+/** One comment webhook's body, once its signature is checked: parsed, validated (422), stored and queued. */
+export async function acceptComment(siteId: string, rawBody: Buffer | undefined, deps: WebhookDeps) {
+  const comment = parseOr422(deps.schemas.Comment, parseJsonBody(rawBody), 'comment') as CommentSubmission;
+  return submitComment(siteId, comment, deps);
+}
+
 /** Routes mounted at /v1/sites/:site after site resolution and body reading; `guard` checks the signature. */
 export function webhookRoutes(deps: WebhookDeps, guard: RequestHandler): Router {
   const router = Router({ mergeParams: true });
@@ -35,8 +41,7 @@ export function webhookRoutes(deps: WebhookDeps, guard: RequestHandler): Router 
   });
 
   router.post('/comments', guard, async (req, res) => {
-    const comment = parseOr422(deps.schemas.Comment, parseJsonBody(req.rawBody), 'comment') as CommentSubmission;
-    const result = await submitComment(site(req), comment, deps);
+    const result = await acceptComment(site(req), req.rawBody, deps);
     req.log?.debug({ commentId: result.id, outcome: result.outcome }, 'comment accepted');
     res.status(202).json({ id: result.id, status: result.status });
   });
