@@ -33,6 +33,7 @@ import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { freePort } from '../test/support/free-port';
+import { KeepAliveClient } from './keepalive-client';
 import { numberArg as arg, percentile as pct, RECOMMENDED_REDIS_ARGS, textArg as argText } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -42,8 +43,6 @@ const PREFIX = 'cm';
 const ARTICLES = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Requests sent again after a connection reset (printed at the end: a few are keep-alive races). */
-let resets = 0;
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 
@@ -125,41 +124,20 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
   }
 }
 
-/** A keep-alive, signed HTTP client for one site. */
+/**
+ * A keep-alive, signed HTTP client for one site (bench/keepalive-client.ts: a lean client, so that
+ * the driver takes as little as it can of the cores the service is measured on). Nonces count up.
+ */
 function makeClient(port: number, maxSockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const send = (method: string, urlPath: string, payload: unknown, retried = false): Promise<{ status: number; body: string }> => {
+  const client = new KeepAliveClient(port, maxSockets);
+  let nonce = 0;
+  const send = (method: string, urlPath: string, payload: unknown): Promise<{ status: number; body: string }> => {
     const raw = payload === undefined ? '' : JSON.stringify(payload);
     const fullPath = `/v1/sites/${SITE}${urlPath}`;
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          method,
-          path: fullPath,
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), [SIGNATURE_HEADER]: signRequest(SECRET, { method, path: fullPath, rawBody: raw }) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        },
-      );
-      // A kept-alive socket the server closed (keepAliveTimeout) just as it was reused: send again on a
-      // fresh one, as Node's documentation advises (the requests are idempotent: same comment ids).
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (!retried && err.code === 'ECONNRESET') {
-          resets += 1;
-          resolve(send(method, urlPath, payload, true));
-        } else reject(err);
-      });
-      req.setTimeout(60_000, () => req.destroy(new Error('request timeout')));
-      req.end(raw);
-    });
+    const signature = signRequest(SECRET, { method, path: fullPath, rawBody: raw }, { nonce: `n${++nonce}` });
+    return client.request(method, fullPath, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature }, raw);
   };
-  return send;
+  return Object.assign(send, { client });
 }
 
 /** Tracks when each comment was sent and when its decision event arrived. */
@@ -249,6 +227,7 @@ async function main(): Promise<void> {
     procs.push(...apiProcs, ...workerProcs);
     const send = makeClient(apiPort, Math.max(inFlight, 256));
     await waitFor('the API', 60_000, () => send('GET', '/comments/none', undefined).then((r) => r.status > 0, () => false), 200);
+    send.client.resent = 0; // the attempts before the API listened
 
     const keys = createKeys(PREFIX);
     const tracker = new DecisionTracker(sub, keys.events(SITE));
@@ -391,7 +370,8 @@ async function main(): Promise<void> {
     await queue.close();
     console.log(`BullMQ no-op ceiling (same Redis): added ${fmt(addRate)}/s (addBulk of 1,000), processed ${fmt(processRate)}/s (1 worker process, concurrency 32)`);
     console.log(`RATIO end to end / BullMQ no-op processed: ${fmt((100 * e2eRate) / processRate, 1)} % (${fmt(e2eRate)} / ${fmt(processRate)})`);
-    if (resets) console.log(`requests sent again after a connection reset: ${resets}`);
+    if (send.client.resent) console.log(`requests sent again after their connection closed unanswered: ${send.client.resent}`);
+    send.client.close();
     if (profileDir) console.log(`CPU profiles in ${profileDir}`);
   } finally {
     await Promise.all(procs.map(stopProcess));

@@ -98,7 +98,10 @@ export class Runtime {
   static async create(opts: RuntimeOptions): Promise<Runtime> {
     const apiRedis = createRedis(opts.config.redis, 'api', 'api');
     const workerRedis = createRedis(opts.config.redis, 'worker', 'worker');
-    const queueRedis = { api: createRedis(opts.config.redis, 'api', 'api-queue'), worker: createRedis(opts.config.redis, 'worker', 'worker-queue') };
+    const queueRedis = {
+      api: createRedis(opts.config.redis, 'api', 'api-queue', { autoPipelining: false }),
+      worker: createRedis(opts.config.redis, 'worker', 'worker-queue', { autoPipelining: false }),
+    };
     try {
       await Promise.all([waitForReady(apiRedis, 10_000), waitForReady(queueRedis.api, 10_000)]);
     } catch (err) {

@@ -36,20 +36,24 @@ function roleOptions(role: RedisRole, name: string): RedisOptions {
     : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name };
 }
 
-export function createRedis(target: RedisTarget | string, role: RedisRole, name: string): RedisClient {
+/**
+ * A connection for `role`. `autoPipelining: false` suits BullMQ's connections: it sends its own
+ * pipelines and MULTIs, and an auto-pipeline copies each of the ~60 scripts it registers.
+ */
+export function createRedis(target: RedisTarget | string, role: RedisRole, name: string, { autoPipelining = true } = {}): RedisClient {
   const t = typeof target === 'string' ? { url: target } : target;
   const nodes = clusterNodesOf(t);
   const options = roleOptions(role, name);
   const redis: RedisClient = nodes
     ? new Cluster(nodes, {
         redisOptions: options,
-        enableAutoPipelining: true,
+        enableAutoPipelining: autoPipelining,
         enableOfflineQueue: role === 'worker',
         // A master that restarts or fails over: keep asking for the slot map until it settles.
         clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
         slotsRefreshTimeout: 2_000,
       })
-    : new Redis(t.url, { ...options, enableAutoPipelining: true });
+    : new Redis(t.url, { ...options, enableAutoPipelining: autoPipelining });
   // Errors are reported by readiness checks and failing commands; without a listener ioredis
   // would print every reconnect attempt as an unhandled error event.
   redis.on('error', () => undefined);

@@ -117,12 +117,18 @@ const isFresh = (timestamp: number, toleranceSeconds: number, now: number) => Ma
  * unsigned requests before reading (and buffering) their bodies.
  */
 export function precheckSignature(header: string | undefined, toleranceSeconds: number, allowV1: boolean, now = Date.now()): VerifyResult {
+  const pre = precheck(header, toleranceSeconds, allowV1, now);
+  return pre.ok ? { ok: true } : pre;
+}
+
+/** `precheckSignature`, keeping the parsed header for the full check (parsed once per request). */
+function precheck(header: string | undefined, toleranceSeconds: number, allowV1: boolean, now: number): { ok: true; parsed: ParsedSignature } | { ok: false; reason: VerifyFailure } {
   if (!header) return { ok: false, reason: 'missing' };
   const parsed = parseSignatureHeader(header);
   if (!parsed) return { ok: false, reason: 'malformed' };
   if (parsed.v2.length === 0 && !allowV1) return { ok: false, reason: 'v1_not_allowed' };
   if (!isFresh(parsed.timestamp, toleranceSeconds, now)) return { ok: false, reason: 'stale' };
-  return { ok: true };
+  return { ok: true, parsed };
 }
 
 /**
@@ -130,9 +136,9 @@ export function precheckSignature(header: string | undefined, toleranceSeconds: 
  * must match some secret.
  */
 export function verifySignature(header: string | undefined, rawBody: Buffer, secrets: readonly string[], toleranceSeconds: number, now = Date.now()): VerifyResult {
-  const pre = precheckSignature(header, toleranceSeconds, true, now);
+  const pre = precheck(header, toleranceSeconds, true, now);
   if (!pre.ok) return pre;
-  const parsed = parseSignatureHeader(header)!;
+  const { parsed } = pre;
   const expected = secrets.map((s) => computeSignature(s, parsed.timestamp, rawBody));
   return anyMatch(expected, parsed.signatures) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
@@ -153,9 +159,9 @@ export interface VerifyRequestOptions {
  */
 export function verifyRequest(header: string | undefined, req: SignedRequest, opts: VerifyRequestOptions): RequestVerifyResult {
   const now = opts.now ?? Date.now();
-  const pre = precheckSignature(header, opts.toleranceSeconds, opts.allowV1, now);
+  const pre = precheck(header, opts.toleranceSeconds, opts.allowV1, now);
   if (!pre.ok) return pre;
-  const parsed = parseSignatureHeader(header)!;
+  const { parsed } = pre;
   const { timestamp: t, nonce } = parsed;
   const useV2 = parsed.v2.length > 0;
   const expected = opts.secrets.map((s) => (useV2 ? computeSignatureV2(s, t, nonce, req) : computeSignature(s, t, req.rawBody)));
