@@ -13,6 +13,7 @@
  *
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
  *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
+ *                        [--callback-batch N]   (the site takes its callbacks in batches of ≤ N: callbackBatchMax)
  *
  * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
  * `--stock-redis` leaves Redis's defaults.
@@ -41,6 +42,8 @@ const SITE = 'bench';
 const SECRET = 'bench-secret-0123';
 const PREFIX = 'cm';
 const ARTICLES = 50;
+/** How every delivered event begins (src/infra/outbox.ts), alone or inside a batch. */
+const EVENT_MARK = '{"eventId":';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -191,6 +194,7 @@ async function main(): Promise<void> {
   const noopJobs = arg('noop-jobs', 20_000);
   const profileDir = process.argv.includes('--profile') ? path.resolve(argText('profile', 'profiles')) : undefined;
   const timeoutMs = arg('timeout-s', 180) * 1000;
+  const callbackBatch = arg('callback-batch', 1);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cm-e2e-'));
   const redisPort = await freePort();
@@ -198,10 +202,12 @@ async function main(): Promise<void> {
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const procs: Proc[] = [];
   let callbacks = 0;
+  // The CMS: counts the events it receives (one per request, or a batch of them with --callback-batch).
   const callbackServer = http.createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
     req.on('end', () => {
-      callbacks++;
+      for (let i = body.indexOf(EVENT_MARK); i >= 0; i = body.indexOf(EVENT_MARK, i + 1)) callbacks++;
       res.writeHead(204).end();
     });
   });
@@ -219,7 +225,8 @@ async function main(): Promise<void> {
     await Promise.all([redis.connect(), sub.connect()]);
 
     const configFile = path.join(tmp, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl }], moderators: [] }));
+    const callbackBatchMax = callbackBatch > 1 ? { callbackBatchMax: callbackBatch } : {};
+    writeFileSync(configFile, JSON.stringify({ sites: [{ id: SITE, webhookSecrets: [SECRET], callbackUrl, ...callbackBatchMax }], moderators: [] }));
     const env = { CONFIG_FILE: configFile, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn', PORT: String(apiPort), HOST: '127.0.0.1', WORKER_CONCURRENCY: String(concurrency), WORKER_METRICS_PORT: '0', API_PROCESSES: String(apis) };
     const apiProcs = [startProcess('api', ['src/main.ts', '--role', 'api'], env, profileDir)];
     const workerPorts = await Promise.all(Array.from({ length: workers }, () => freePort()));
@@ -244,7 +251,7 @@ async function main(): Promise<void> {
       if (r.status >= 300) throw new Error(`article a${a}: HTTP ${r.status} ${r.body}`);
     }
 
-    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), callbacks ${callbackBatch > 1 ? `in batches of ≤ ${callbackBatch}` : 'one event per request'}, redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
     // 1. Batch ingest (1,000 per request); the first batch also gives every article a 20-comment thread.
     const batchIds: string[] = [];

@@ -15,6 +15,12 @@ export const SiteSchema = z.object({
   webhookSecrets: z.array(z.string().min(8, 'webhook secrets need at least 8 characters')).min(1),
   /** Where decisions are POSTed (signed). Omit to store decisions without a callback. */
   callbackUrl: z.url().optional(),
+  /**
+   * Deliver this site's callbacks together: up to this many events per request, as
+   * `{type: "batch", site, events: [...]}` (each event as it would be sent alone). Unset: one event
+   * per request. For CMSs that take thousands of decisions a second (docs/reliability.md).
+   */
+  callbackBatchMax: z.number().int().min(1).max(1_000).optional(),
   /** Per-site policy overrides, merged over the global policy. */
   policy: PolicySchema.partial().default({}),
   /** Days a decided (approved/rejected) comment and its history are kept; overrides `retention.decidedDays`. 0 keeps them. */

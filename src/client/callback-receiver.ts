@@ -1,6 +1,7 @@
 /**
  * A CMS-side endpoint for decision callbacks, on loopback: it checks each request's `X-Signature`
- * against the site's secret(s) and records every delivery, valid or not. The demo prints what it
+ * against the site's secret(s) and records every delivery, valid or not; a batch (a site with
+ * `callbackBatchMax`, `{type: "batch", events: [...]}`) is recorded as one entry per event it carries. The demo prints what it
  * received; tests use it as the "outside" CMS instead of patching the service's HTTP client.
  */
 import http from 'node:http';
@@ -23,9 +24,12 @@ export interface CallbackReceiverOptions {
 export interface ReceivedCallback {
   receivedAt: Date;
   verification: VerifyResult;
-  /** The parsed body, when it was JSON. */
+  /** The event: the parsed body, or one event of a batch; absent when the body was not JSON. */
   payload?: ModerationCallback;
+  /** The request's body as received (the whole batch for an event of one). */
   rawBody: string;
+  /** For an event that came in a batch: how many events the request held. */
+  batchSize?: number;
 }
 
 export interface CallbackReceiver {
@@ -50,15 +54,22 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions): P
       const raw = Buffer.concat(chunks);
       const header = req.headers[SIGNATURE_HEADER.toLowerCase()];
       const verification = verifySignature(Array.isArray(header) ? header[0] : header, raw, secrets, toleranceSeconds);
-      let payload: ModerationCallback | undefined;
+      const rawBody = raw.toString('utf8');
+      let body: ModerationCallback | { type: 'batch'; events: ModerationCallback[] } | undefined;
       try {
-        payload = JSON.parse(raw.toString('utf8')) as ModerationCallback;
+        body = JSON.parse(rawBody) as typeof body;
       } catch {
-        payload = undefined;
+        body = undefined;
       }
-      const entry: ReceivedCallback = { receivedAt: new Date(), verification, payload, rawBody: raw.toString('utf8') };
-      received.push(entry);
-      options.onCallback?.(entry);
+      const receivedAt = new Date();
+      const entries: ReceivedCallback[] =
+        body?.type === 'batch' && Array.isArray(body.events)
+          ? body.events.map((payload) => ({ receivedAt, verification, payload, rawBody, batchSize: (body as { events: unknown[] }).events.length }))
+          : [{ receivedAt, verification, payload: body as ModerationCallback | undefined, rawBody }];
+      for (const entry of entries) {
+        received.push(entry);
+        options.onCallback?.(entry);
+      }
       // A 401 tells the sender its signature was refused (a real CMS would drop the callback).
       res.writeHead(verification.ok ? 204 : 401).end();
     });

@@ -9,6 +9,8 @@ import https from 'node:https';
 import { signatureHeader, SIGNATURE_HEADER } from '../security/signature';
 
 export const EVENT_ID_HEADER = 'X-Event-Id';
+/** On a batch of events: how many it holds. */
+export const EVENT_COUNT_HEADER = 'X-Event-Count';
 
 export class CallbackError extends Error {
   override name = 'CallbackError';
@@ -24,11 +26,16 @@ export interface SendCallbackOptions {
   url: string;
   /** Every active secret of the site, each signs. */
   secrets: readonly string[];
-  /** The event's JSON, exactly as stored in the outbox. */
+  /** The event's JSON, exactly as stored in the outbox (or a batch of them, `batchBody`). */
   rawBody: string;
-  eventId: string;
+  /** The event's id, for `X-Event-Id`; a batch names its count instead. */
+  eventId?: string;
+  eventCount?: number;
   timeoutMs: number;
 }
+
+/** Events of one site sent in one request: `{type: "batch", site, events: [...]}`, each event byte for byte as stored. */
+export const batchBody = (site: string, rawEvents: readonly string[]) => `{"type":"batch","site":${JSON.stringify(site)},"events":[${rawEvents.join(',')}]}`;
 
 /**
  * Keep-alive connections per CMS host: a decision's callback costs a request on an open socket, not a
@@ -46,7 +53,7 @@ export async function sendCallback(o: SendCallbackOptions): Promise<number> {
   }
 }
 
-function post({ url, secrets, rawBody, eventId, timeoutMs }: SendCallbackOptions): Promise<number> {
+function post({ url, secrets, rawBody, eventId, eventCount, timeoutMs }: SendCallbackOptions): Promise<number> {
   const target = new URL(url);
   const agent = agents[target.protocol as keyof typeof agents];
   if (!agent) return Promise.reject(new CallbackError(`callback to ${url} failed: unsupported protocol ${target.protocol}`));
@@ -62,7 +69,8 @@ function post({ url, secrets, rawBody, eventId, timeoutMs }: SendCallbackOptions
           'content-type': 'application/json',
           'content-length': body.length,
           [SIGNATURE_HEADER]: signatureHeader([...secrets], rawBody),
-          [EVENT_ID_HEADER]: eventId,
+          ...(eventId !== undefined ? { [EVENT_ID_HEADER]: eventId } : {}),
+          ...(eventCount !== undefined ? { [EVENT_COUNT_HEADER]: eventCount } : {}),
           'user-agent': 'comment-moderation-callback/1',
         },
       },

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../../../config';
 import { ERROR_CODES, GOOGLE_FORMAT_CODES, type ErrorCode } from './errors';
 import { GoogleError, operations, type Operation, type Security } from './operations';
-import { CallbackPayload, ErrorBody } from './responses';
+import { CallbackBatch, CallbackPayload, ErrorBody } from './responses';
 
 type Json = Record<string, unknown>;
 
@@ -110,6 +110,14 @@ export function openApiDocument(config: Readonly<Config>): Json {
           security: [{ signature: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: toSchema(CallbackPayload, 'output', components) } } },
           responses: { '2XX': { description: 'Delivered.' } },
+        },
+      },
+      callbackBatch: {
+        post: {
+          summary: "Sent instead of single events to a site with `callbackBatchMax`: its due events together, signed the same way.",
+          security: [{ signature: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: toSchema(CallbackBatch, 'output', components) } } },
+          responses: { '2XX': { description: 'Every event of the batch delivered.' } },
         },
       },
     },

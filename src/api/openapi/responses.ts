@@ -89,6 +89,14 @@ export const CallbackPayload = z
   })
   .meta({ id: 'CommentModerated', description: "POSTed to the site's callbackUrl after every decision, in order per comment, signed (v1) with every active secret of the site." });
 
+export const CallbackBatch = z
+  .object({
+    type: z.literal('batch'),
+    site: z.string(),
+    events: z.array(CallbackPayload).min(1).meta({ description: 'Each event exactly as it would be sent alone (`user.moderated` events too); at most one per comment or author.' }),
+  })
+  .meta({ id: 'CallbackBatch', description: "POSTed instead of single events to a site with `callbackBatchMax`: up to that many events, `X-Event-Count` their number. 2xx accepts all of them; any other answer retries each." });
+
 export const DeadLetters = z.object({
   count: z.number().int(),
   items: z.array(z.object({ id: z.string(), site: z.string(), subject: z.string().optional(), payload: z.looseObject({ eventId: z.string(), sequence: z.number().int(), type: z.string() }), error: z.string(), attempts: z.number().int(), failedAt: DateTime })),
