@@ -83,11 +83,11 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV6', INGEST_KEYS, INGEST);
-    this.ingestManyScript = script(redis, 'cmIngestManyV3', null, INGEST_MANY);
-    this.applyScript = script(redis, 'cmApplyDecisionV6', APPLY_KEYS, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV7', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV4', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV7', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
-    this.applyManyScript = script(redis, 'cmApplyDecisionsV4', null, APPLY_MANY);
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV5', null, APPLY_MANY);
     this.repeats = new RecentPosters(redis);
     this.threadCap = Math.max(1, threadSize * 3);
   }
@@ -158,9 +158,15 @@ export class CommentStore {
     return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
   }
 
+  private fixedIndexes(site: string): Set<string> {
+    const k = this.keys;
+    return new Set([k.flaggedByPriority(site), k.flaggedByAge(site), k.escalated(site), k.decidedByStatus(site, 'approved'), k.decidedByStatus(site, 'rejected')]);
+  }
+
   private applyParts(input: ApplyDecisionInput): { keys: string[]; args: string[] } {
     const { site, commentId, decision } = input;
     const subject = commentSubject(commentId);
+    const fixed = this.fixedIndexes(site);
     return {
       keys: [
         this.keys.comment(site, commentId),
@@ -178,7 +184,9 @@ export class CommentStore {
         decision.status,
         JSON.stringify(input.history),
         JSON.stringify(input.authorEntry),
-        JSON.stringify(input.indexes),
+        // Keys whose name carries an id (an article's, an author's, a reason's filter) get their type checked;
+        // the site's fixed-name indexes need none (no escaped id spells them).
+        JSON.stringify(input.indexes.map(([key, score]) => (fixed.has(key) ? [key, score] : [key, score, 1]))),
         commentId,
         decision.decidedAt,
         subject,

@@ -115,7 +115,7 @@ it("refuses a decision whose CMS event list has another type, taking back the au
   await expect(decide('r-o1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
   expect((await store.get('demo', 'r-o1'))!.status).toBe('queued');
   expect(await redis.exists(keys.authorDecisions('demo', 'reader-o'))).toBe(0);
-  expect(await redis.hexists(keys.eventSequences('demo'), 'c:r-o1')).toBe(0);
+  expect(await redis.hget(keys.comment('demo', 'r-o1'), 'sq')).toBe('0');
   expect(await redis.zscore(keys.outboxDue('demo'), 'c:r-o1')).toBeNull();
   await redis.del(keys.outbox('demo', 'c:r-o1'));
   expect((await decide('r-o1')).sequence).toBe(1);
@@ -223,4 +223,30 @@ it("shares a read of an article's thread and of the article between the comments
   } finally {
     counting.disconnect();
   }
+});
+
+it("writes a group's shared indexes, counters and due subjects once each, with every decision's entries", async () => {
+  const ids = ['gb-1', 'gb-2', 'gb-3'];
+  for (const id of ids) {
+    const c = { ...comment(id), articleId: 'art-gb', author: { id: `reader-${id}` } };
+    await store.ingest('demo', c, bodyHash(c.body), new Date());
+  }
+  const before = await store.stats('demo');
+  const records = await Promise.all(ids.map(async (id) => (await store.getCurrent('demo', id))!));
+  const flagged = (r: CommentRecord): Decision => ({ ...decision(r), status: 'flagged', reasons: [{ code: 'INSULT', score: 0.8, message: 'insult', spans: [] }] as Decision['reasons'] });
+  const writes = records.map((r, i) => decisionWrite(keys, r, i === 2 ? flagged(r) : decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+  // The first comment twice in one call: the second finds it decided and writes nothing.
+  const answers = await store.applyDecisions([...writes, writes[0]]);
+  expect(answers.map((a) => (a instanceof Error ? a.message : a.outcome))).toEqual(['applied', 'applied', 'applied', 'duplicate']);
+  const approved = keys.decidedByStatus('demo', 'approved');
+  expect(await redis.zscore(approved, 'gb-1')).toBe(String(Date.parse(writes[0].decision.decidedAt)));
+  expect(await redis.zscore(approved, 'gb-2')).not.toBeNull();
+  expect(await redis.zscore(approved, 'gb-3')).toBeNull();
+  for (const key of [keys.flaggedByPriority('demo'), keys.flaggedByAge('demo'), keys.flaggedByArticle('demo', 'art-gb'), keys.flaggedByAuthor('demo', 'reader-gb-3'), keys.flaggedByReason('demo', 'INSULT')]) {
+    expect(await redis.zrange(key, 0, -1)).toEqual(['gb-3']);
+  }
+  const after = await store.stats('demo');
+  expect((after.approved ?? 0) - (before.approved ?? 0)).toBe(2);
+  expect((after.flagged ?? 0) - (before.flagged ?? 0)).toBe(1);
+  for (const id of ids) expect(await redis.zscore(keys.outboxDue('demo'), `c:${id}`)).not.toBeNull();
 });
