@@ -4,6 +4,7 @@
  */
 import Redis from 'ioredis';
 import { ArticleStore } from '../../src/infra/article-store';
+import { AuthorStore } from '../../src/infra/author-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createKeys } from '../../src/infra/keys';
 import { bodyHash, type CommentRecord, type Decision } from '../../src/moderation/record';
@@ -191,7 +192,7 @@ it('keeps a text posted once as one string key, a set from the second poster on,
 it("shares a read of an article's thread and of the article between the comments that ask in the same tick", async () => {
   const counting = new Redis(REDIS_URL);
   const calls: string[] = [];
-  for (const name of ['lrange', 'hget', 'hgetall'] as const) {
+  for (const name of ['lrange', 'hget', 'hmget', 'hgetall'] as const) {
     const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
     (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
   }
@@ -211,7 +212,7 @@ it("shares a read of an article's thread and of the article between the comments
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-4'),
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-3'),
     ]);
-    expect(calls.sort()).toEqual(['hget', 'hgetall', 'lrange']); // one read each, not two
+    expect(calls.sort()).toEqual(['hgetall', 'hmget', 'lrange']); // one read each, not two
     expect(a).toBe(b);
     expect(a?.title).toBe('Tram depot');
     expect(ta.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-3']);
@@ -249,4 +250,39 @@ it("writes a group's shared indexes, counters and due subjects once each, with e
   expect((after.approved ?? 0) - (before.approved ?? 0)).toBe(2);
   expect((after.flagged ?? 0) - (before.flagged ?? 0)).toBe(1);
   for (const id of ids) expect(await redis.zscore(keys.outboxDue('demo'), `c:${id}`)).not.toBeNull();
+});
+
+it("checks the articles and reads the author states that a group's comments ask for in the same tick with one command each", async () => {
+  const counting = new Redis(REDIS_URL);
+  const calls: string[] = [];
+  for (const name of ['get', 'mget', 'hget', 'hmget', 'hgetall'] as const) {
+    const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
+    (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
+  }
+  try {
+    const articles = new ArticleStore(counting, keys);
+    const authors = new AuthorStore(counting, keys);
+    const at = new Date();
+    await articles.upsert('demo', 'art-v1', { title: 'Ferry', body: 'The ferry runs hourly.' }, at);
+    await articles.putIfAbsent('demo', 'art-v2', { title: 'Bridge', body: 'The bridge closes.' }, at);
+    // An article stored by an earlier version: not in the versions hash, checked on its own hash.
+    await redis.hset(keys.article('demo', 'art-old'), { title: 'Tunnel', body: 'The tunnel opens.', updatedAt: at.toISOString() });
+    await authors.apply('demo', { banned: { by: 'mod', at: at.toISOString() } }, { at: at.toISOString(), by: 'mod', authorId: 'ban-1', action: 'ban' });
+    const read = () => Promise.all([articles.getCached('demo', 'art-v1'), articles.getCached('demo', 'art-v2'), articles.getCached('demo', 'art-old'), authors.get('demo', 'ban-1'), authors.get('demo', 'free-1')]);
+    calls.length = 0;
+    const [v1, v2, old, banned, free] = await read();
+    expect([v1?.title, v2?.title, old?.title]).toEqual(['Ferry', 'Bridge', 'Tunnel']);
+    expect(banned.banned?.by).toBe('mod');
+    expect(free).toEqual({});
+    expect(calls.sort()).toEqual(['hget', 'hgetall', 'hgetall', 'hgetall', 'hmget', 'mget']);
+    // Cached now: one HMGET for the versions, one HGET for the old article, one MGET for the authors.
+    calls.length = 0;
+    await read();
+    expect(calls.sort()).toEqual(['hget', 'hmget', 'mget']);
+    // An updated article is read again.
+    await articles.upsert('demo', 'art-v1', { title: 'Ferry (updated)', body: 'The ferry runs every half hour.' }, new Date(at.getTime() + 1000));
+    expect((await articles.getCached('demo', 'art-v1'))?.title).toBe('Ferry (updated)');
+  } finally {
+    counting.disconnect();
+  }
 });
