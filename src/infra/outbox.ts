@@ -122,7 +122,8 @@ return seq`;
 const CLAIM = `${DEAD_LETTER_LUA}${DUE_SCORE_LUA}
 local now = tonumber(ARGV[1])
 local max = math.min(tonumber(ARGV[4]), ${MAX_ATTEMPTS})
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+-- Due: taken at ms <= now, whatever the attempts (the score's fraction).
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now + 1), 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 if #due == 0 then return {{}, {}} end
 local legacy = redis.call('EXISTS', KEYS[2]) == 1
 local claimed, dead, leases, empty = {}, {}, {}, {}

@@ -116,3 +116,14 @@ describe("a comment's sequence", () => {
     expect((await outbox.enqueueEvent(site, { subject: commentSubject('sq-old'), body: event(6) })).sequence).toBe(6);
   });
 });
+
+it('takes a subject again in the very millisecond its lease ends, whatever attempts its score counts', async () => {
+  const subject = 'u:zero-lease';
+  const site = 'zero-lease'; // a site of its own: nothing else due
+  await outbox.enqueueEvent(site, { subject, body: event(1) });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { claimed } = await outbox.claim(site, { ...claimOpts, leaseMs: 0 });
+    expect(claimed.find((c) => c.subject === subject)?.attempt).toBe(attempt);
+  }
+  expect((await outbox.claim(site, { ...claimOpts, leaseMs: 0 })).deadLettered).toHaveLength(1);
+});
