@@ -244,7 +244,7 @@ it("writes a group's shared indexes, counters and due subjects once each, with e
   expect(await redis.zscore(approved, 'gb-2')).not.toBeNull();
   expect(await redis.zscore(approved, 'gb-3')).toBeNull();
   for (const key of [keys.flaggedByPriority('demo'), keys.flaggedByAge('demo'), keys.flaggedByArticle('demo', 'art-gb'), keys.flaggedByAuthor('demo', 'reader-gb-3'), keys.flaggedByReason('demo', 'INSULT')]) {
-    expect(await redis.zrange(key, 0, -1)).toEqual(['gb-3']);
+    expect(await redis.zrange(key, '0', '-1')).toEqual(['gb-3']);
   }
   const after = await store.stats('demo');
   expect((after.approved ?? 0) - (before.approved ?? 0)).toBe(2);
@@ -282,6 +282,37 @@ it("checks the articles and reads the author states that a group's comments ask 
     // An updated article is read again.
     await articles.upsert('demo', 'art-v1', { title: 'Ferry (updated)', body: 'The ferry runs every half hour.' }, new Date(at.getTime() + 1000));
     expect((await articles.getCached('demo', 'art-v1'))?.title).toBe('Ferry (updated)');
+  } finally {
+    counting.disconnect();
+  }
+});
+
+it('stores deliveries that arrive in the same tick in one script call, each answered on its own and a refused one alone', async () => {
+  const counting = new Redis(REDIS_URL);
+  let calls = 0;
+  // Script calls (defined commands) go through sendCommand as EVALSHA (or EVAL the first time).
+  const send = counting.sendCommand.bind(counting);
+  counting.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    if (command.name === 'evalsha' || command.name === 'eval') calls++;
+    return (send as (...a: unknown[]) => unknown)(command, ...rest);
+  }) as typeof counting.sendCommand;
+  try {
+    const shared = new CommentStore(counting, keys);
+    const at = new Date();
+    const c = (id: string, author = 'reader-tick') => ({ ...comment(id), articleId: 'art-tick', author: { id: author } });
+    await redis.set(keys.authorComments('demo', 'reader-tick-bad'), 'junk');
+    await shared.ingest('demo', c('tick-0'), bodyHash(c('tick-0').body), at); // loads the scripts
+    calls = 0;
+    const answers = await Promise.allSettled([
+      shared.ingest('demo', c('tick-1'), bodyHash(c('tick-1').body), at),
+      shared.ingest('demo', c('tick-bad', 'reader-tick-bad'), bodyHash(c('tick-bad').body), at),
+      shared.ingest('demo', c('tick-1'), bodyHash(c('tick-1').body), at), // the same delivery again
+      shared.ingest('demo', c('tick-0'), bodyHash(`${c('tick-0').body} Edited.`), at),
+    ]);
+    expect(calls).toBe(1);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.outcome : String(a.reason.message).split(' ')[0]))).toEqual(['created', 'WRONGKEYTYPE', 'duplicate', 'edited']);
+    expect(await redis.exists(keys.comment('demo', 'tick-bad'))).toBe(0);
+    expect((await shared.getCurrent('demo', 'tick-1'))?.status).toBe('queued');
   } finally {
     counting.disconnect();
   }
