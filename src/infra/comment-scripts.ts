@@ -11,10 +11,11 @@
  * apply: `typedWrite` runs it under pcall, so a wrong type refuses it before anything else is
  * written), nor a new comment's keys on ingest (author's ids, thread list, article's ids: each write
  * is its own check, undoing the ones before it when refused), nor the site's fixed-name keys (stats,
- * outbox queue, sequences, retention index), whose names no escaped id can spell.
+ * outbox queue, sequences, the priority, age, escalated and Approved/Rejected indexes), whose names no
+ * escaped id can spell.
  */
 import { KEY_PART_LUA } from './keys';
-import { OUTBOX_PUSH_LUA } from './outbox';
+import { DUE_SCORE_LUA, OUTBOX_PUSH_LUA } from './outbox';
 
 /** Decisions kept in an author's record (\`keys.authorDecisions\`; a few more until the next trim). */
 export const AUTHOR_DECISIONS = 50;
@@ -107,7 +108,7 @@ local function created(K, C, S)
     return {'error', refused}
   end
   trim_capped(K[4], length, tonumber(S[3]))
-  redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']')
+  redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']', 'sq', 0)
   return {'created', 'queued'}
 end
 local function ingest(K, C, S, checked)
@@ -192,18 +193,60 @@ end
 return out
 `;
 
-// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences.
-// (Retention reads the Approved/Rejected listings, scored by decision time: no index of its own.) A (args) mode, bodyHash, decisionJson, status, historyJson, authorEntryJson,
-// indexPairsJson, commentId, nowIso, subject, eventId, eventBodyJson, nowMs, then the Approved/Rejected
-// listing's key split around the status. The CMS event goes to the outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
-const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${QUEUE_INDEXES_LUA}
-local function apply(K, A, checked)
+// One decision: K (keys) comment, history, author decisions, stats, outbox list, outbox due, sequences
+// (the site's, where comments stored before the 'sq' field keep their last event's number).
+// (Retention reads the Approved/Rejected listings, scored by decision time: no index of its own.) A (args)
+// mode, bodyHash, decisionJson, status, historyJson, authorEntryJson, indexesJson ([key, score] pairs, a
+// third element 1 on keys whose type is to be checked), commentId, nowIso, subject, eventId, eventBodyJson,
+// nowMs, then the Approved/Rejected listing's key split around the status. The CMS event goes to the
+// outbox in the same write. Answers {outcome, previous status, sequence} or {'error', message}.
+//
+// Writes to keys a call's decisions share (queue indexes, the stats counters, the outbox's due set) are
+// gathered in \`batch\` and written once per key at the end of the call (\`flush\`): a group of decisions
+// costs one ZADD per index and one HINCRBY per status, not one each. A comment leaving an index drops
+// its pending entry there too, so the order of a call's writes is kept.
+const APPLY_ONE = `${CHECK_TYPES}${OUTBOX_PUSH_LUA}${DUE_SCORE_LUA}${QUEUE_INDEXES_LUA}
+local function new_batch() return {zsets = {}, order = {}, due = {}, stats = {}} end
+local function pending_zset(batch, key, flag)
+  local z = batch.zsets[key]
+  if not z then
+    z = {members = {}, order = {}, flag = flag}
+    batch.zsets[key] = z
+    table.insert(batch.order, key)
+  end
+  return z
+end
+local function batch_zadd(batch, key, score, member, flag)
+  local z = pending_zset(batch, key, flag)
+  if z.members[member] == nil then table.insert(z.order, member) end
+  z.members[member] = score
+end
+local function batch_zrem(batch, key, member)
+  local z = batch.zsets[key]
+  if z and z.members[member] ~= nil then z.members[member] = false end
+  redis.call('ZREM', key, member)
+end
+local function flush(batch)
+  for _, key in ipairs(batch.order) do
+    local z, args = batch.zsets[key], {}
+    for _, m in ipairs(z.order) do
+      if z.members[m] then table.insert(args, z.members[m]); table.insert(args, m) end
+    end
+    if #args > 0 then zadd_all(key, z.flag, args) end
+  end
+  for key, counts in pairs(batch.stats) do
+    for status, n in pairs(counts) do redis.call('HINCRBY', key, status, n) end
+  end
+end
+local function apply(K, A, checked, batch)
   local pairs_ = cjson.decode(A[7])
   local checks = {}
-  for _, pair in ipairs(pairs_) do table.insert(checks, pair[1]); table.insert(checks, 'zset') end
+  for _, pair in ipairs(pairs_) do
+    if pair[3] then table.insert(checks, pair[1]); table.insert(checks, 'zset') end
+  end
   local bad = wrongType(checks, checked)
   if bad then return {'error', '${WRONG_KEY_TYPE} ' .. bad} end
-  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status', 'h')
+  local cur, refused = readComment(K[1], 'bodyHash', 'moderated', 'qidx', 'status', 'h', 'sq')
   if refused then return {'error', refused} end
   if not cur[1] then return {'missing', ''} end
   if cur[1] ~= A[2] then return {'stale', cur[4]} end
@@ -216,19 +259,23 @@ local function apply(K, A, checked)
   local decisions
   refused, decisions = typedWrite('list', 'LPUSH', K[3], A[6])
   if refused then return {'error', refused} end
+  -- The event's number: the comment's last one, kept in its hash ('sq'; before that, in the site's hash).
+  local legacySeq = nil
+  if not cur[6] then legacySeq = redis.call('HGET', K[7], A[10]) end
+  local seq = tonumber(cur[6] or legacySeq or '0') + 1
   -- The CMS event next: its list's RPUSH is that key's type check; refused, the author's entry is taken back.
-  local seq, pushRefused = outbox_push(K[5], K[6], K[7], A[10], A[11], A[12], A[13])
-  if pushRefused then
+  if outbox_push(K[5], A[11], seq, A[12]) then
     redis.call('LPOP', K[3])
     return {'error', '${WRONG_KEY_TYPE} ' .. K[5] .. ' is not a list'}
   end
-  for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do redis.call('ZREM', k, A[8]) end
+  batch_zadd(batch, K[6], A[13], A[10], 'NX')
+  for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do batch_zrem(batch, k, A[8]) end
   local keys = {}
   for _, pair in ipairs(pairs_) do
-    redis.call('ZADD', pair[1], pair[2], A[8])
+    batch_zadd(batch, pair[1], pair[2], A[8])
     table.insert(keys, pair[1])
   end
-  local fields = {'status', A[4], 'decision', A[3], 'updatedAt', A[9]}
+  local fields = {'status', A[4], 'decision', A[3], 'updatedAt', A[9], 'sq', seq}
   local implied = indexes_of(nil, A[4], A[14], A[15])
   local storeQidx = #keys > 1 or (#keys == 1 and keys[1] ~= implied[1])
   if storeQidx then table.insert(fields, 'qidx'); table.insert(fields, cjson.encode(keys)) end
@@ -236,9 +283,12 @@ local function apply(K, A, checked)
   if cur[5] then table.insert(fields, 'h'); table.insert(fields, appended(cur[5], A[5])) end
   redis.call('HSET', K[1], unpack(fields))
   if cur[3] and not storeQidx then redis.call('HDEL', K[1], 'qidx') end
+  if legacySeq then redis.call('HDEL', K[7], A[10]) end
   if not cur[5] then redis.call('RPUSH', K[2], A[5]) end
   trim_capped(K[3], decisions, ${AUTHOR_DECISIONS})
-  redis.call('HINCRBY', K[4], A[4], 1)
+  local counts = batch.stats[K[4]] or {}
+  counts[A[4]] = (counts[A[4]] or 0) + 1
+  batch.stats[K[4]] = counts
   return {'applied', cur[4], seq}
 end
 `;
@@ -249,7 +299,9 @@ export const APPLY_ARGS = 15;
 
 /** One decision; a refusal is an error reply. */
 export const APPLY = `${APPLY_ONE}
-local r = apply(KEYS, ARGV, {})
+local batch = new_batch()
+local r = apply(KEYS, ARGV, {}, batch)
+flush(batch)
 if r[1] == 'error' then return redis.error_reply(r[2]) end
 return r
 `;
@@ -259,12 +311,13 @@ return r
  * one answer per decision, a refused one answering {'error', message} without stopping the others.
  */
 export const APPLY_MANY = `${APPLY_ONE}
-local checked, out = {}, {}
+local checked, out, batch = {}, {}, new_batch()
 for i = 0, #KEYS / ${APPLY_KEYS} - 1 do
   local K, A = {}, {}
   for k = 1, ${APPLY_KEYS} do K[k] = KEYS[i * ${APPLY_KEYS} + k] end
   for a = 1, ${APPLY_ARGS} do A[a] = ARGV[i * ${APPLY_ARGS} + a] end
-  out[i + 1] = apply(K, A, checked)
+  out[i + 1] = apply(K, A, checked, batch)
 end
+flush(batch)
 return out
 `;

@@ -10,6 +10,7 @@ import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, I
 import { RecentPosters } from './recent-posters';
 import { Memo } from '../moderation/memo';
 import { InFlight } from './in-flight';
+import { TickBatch } from './tick-batch';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
 
@@ -65,6 +66,8 @@ export class CommentStore {
   private readonly applyScript: (...args: Array<string | number>) => Promise<[ApplyOutcome, string, number | undefined]>;
   private readonly applyManyScript: (numberOfKeys: number, ...args: Array<string | number>) => Promise<Array<[ApplyOutcome | 'error', string, number | undefined]>>;
   private readonly repeats: RecentPosters;
+  /** Single deliveries stored in the same tick (concurrent webhooks) for one site and time: one script call. */
+  private readonly ingests: TickBatch<{ outcome: IngestOutcome; status: CommentStatus }, { site: string; comment: CommentInput; hash: string; now: Date }>;
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
   /**
@@ -83,20 +86,29 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV6', INGEST_KEYS, INGEST);
-    this.ingestManyScript = script(redis, 'cmIngestManyV3', null, INGEST_MANY);
-    this.applyScript = script(redis, 'cmApplyDecisionV6', APPLY_KEYS, APPLY);
+    this.ingestScript = script(redis, 'cmIngestV7', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV4', null, INGEST_MANY);
+    this.applyScript = script(redis, 'cmApplyDecisionV7', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
-    this.applyManyScript = script(redis, 'cmApplyDecisionsV4', null, APPLY_MANY);
+    this.applyManyScript = script(redis, 'cmApplyDecisionsV5', null, APPLY_MANY);
     this.repeats = new RecentPosters(redis);
+    this.ingests = new TickBatch(async (_group, items) => {
+      const { site, now } = items[0];
+      if (items.length > 1) return this.ingestMany(site, items, now);
+      const { keys, args } = this.ingestParts(site, items[0].comment, items[0].hash, now);
+      const [outcome, status] = await this.ingestScript(...keys, ...this.ingestShared(site, now), ...args);
+      return [{ outcome, status }];
+    });
     this.threadCap = Math.max(1, threadSize * 3);
   }
 
-  /** Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept). */
-  async ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
-    const { keys, args } = this.ingestParts(site, comment, hash, now);
-    const [outcome, status] = await this.ingestScript(...keys, ...this.ingestShared(site, now), ...args);
-    return { outcome, status };
+  /**
+   * Stores a delivery: new comment, repeated delivery (no change) or edit (re-queued, history kept).
+   * Deliveries to one site stored in the same tick with the same time go in one script call, each as
+   * atomic as on its own, in the order asked (a refused one rejects alone).
+   */
+  ingest(site: string, comment: CommentInput, hash: string, now: Date): Promise<{ outcome: IngestOutcome; status: CommentStatus }> {
+    return this.ingests.get(`${site}\u0000${now.getTime()}`, { site, comment, hash, now });
   }
 
   /**
@@ -158,9 +170,15 @@ export class CommentStore {
     return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
   }
 
+  private fixedIndexes(site: string): Set<string> {
+    const k = this.keys;
+    return new Set([k.flaggedByPriority(site), k.flaggedByAge(site), k.escalated(site), k.decidedByStatus(site, 'approved'), k.decidedByStatus(site, 'rejected')]);
+  }
+
   private applyParts(input: ApplyDecisionInput): { keys: string[]; args: string[] } {
     const { site, commentId, decision } = input;
     const subject = commentSubject(commentId);
+    const fixed = this.fixedIndexes(site);
     return {
       keys: [
         this.keys.comment(site, commentId),
@@ -178,7 +196,9 @@ export class CommentStore {
         decision.status,
         JSON.stringify(input.history),
         JSON.stringify(input.authorEntry),
-        JSON.stringify(input.indexes),
+        // Keys whose name carries an id (an article's, an author's, a reason's filter) get their type checked;
+        // the site's fixed-name indexes need none (no escaped id spells them).
+        JSON.stringify(input.indexes.map(([key, score]) => (fixed.has(key) ? [key, score] : [key, score, 1]))),
         commentId,
         decision.decidedAt,
         subject,

@@ -39,6 +39,8 @@ export function createKeys(prefix: string, queueShards = 1) {
     history: (s: string, id: string) => `${site(s)}:c:${keyPart(id)}:h`,
     /** Hash: article title, body, url, publishedAt. */
     article: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}`,
+    /** Hash: article id → its `updatedAt`, so a worker checks the articles of a group's comments in one HMGET. */
+    articleVersions: (s: string) => `${site(s)}:av`,
     /** Sorted set of comment ids on an article, scored by time received (the thread). */
     articleComments: (s: string, id: string) => `${site(s)}:a:${keyPart(id)}:c`,
     /** Set of the ids of an author's comments (erasure of an author). */

@@ -39,20 +39,50 @@ export interface DeliveredEvent {
 }
 
 /**
- * Lua: `outbox_push(listKey, dueKey, seqKey, subject, eventId, bodyJson, nowMs)` → sequence, or nil and
- * an error reply when the subject's list has another type (its RPUSH, under pcall, is the type check;
- * the sequence is then taken back, so nothing stays written).
+ * Most subjects ever have one event, delivered at the first attempt, so the dispatcher's bookkeeping is
+ * kept to what it cannot do without: a subject's score in the due set is when it may next be taken (ms)
+ * plus the attempts started on its oldest event, in 1/1024ths (`due_score`, `attempts_of`: exact in a
+ * double until the year 2109). So one ZADD per claim is both the lease and the attempt count (a
+ * dispatcher that dies mid-delivery has still used an attempt up), and settling needs no counter of its
+ * own. Attempts are counted up to `MAX_ATTEMPTS`. Counters that earlier versions kept in the
+ * `outboxAttempts` hash are read (and moved into the score) when a claim finds that hash.
+ */
+export const MAX_ATTEMPTS = 1023;
+
+/** Lua: the due set's score encoding (above), and ZADD/ZREM of many members in one command. */
+export const DUE_SCORE_LUA = `
+local function due_score(ms, attempts) return string.format('%.17g', ms + attempts / 1024) end
+local function attempts_of(score)
+  local s = tonumber(score)
+  return math.floor((s - math.floor(s)) * 1024 + 0.5)
+end
+-- One command per 500 members (Lua's unpack has a limit), usually one for a whole call.
+local function zadd_all(key, flag, scoresAndMembers)
+  for i = 1, #scoresAndMembers, 1000 do
+    local chunk = {}
+    for j = i, math.min(i + 999, #scoresAndMembers) do chunk[#chunk + 1] = scoresAndMembers[j] end
+    if flag then redis.call('ZADD', key, flag, unpack(chunk)) else redis.call('ZADD', key, unpack(chunk)) end
+  end
+end
+local function zrem_all(key, members)
+  for i = 1, #members, 500 do
+    local chunk = {}
+    for j = i, math.min(i + 499, #members) do chunk[#chunk + 1] = members[j] end
+    redis.call('ZREM', key, unpack(chunk))
+  end
+end
+`;
+
+/**
+ * Lua: `outbox_push(listKey, eventId, sequence, bodyJson)` appends the event to its subject's list, and
+ * answers nil, or the error reply when that list has another type (the RPUSH, under pcall, is the type
+ * check: nothing is written then). The caller makes the subject due (ZADD NX, one for all its events).
  */
 export const OUTBOX_PUSH_LUA = `
-local function outbox_push(listKey, dueKey, seqKey, subject, eventId, body, nowMs)
-  local seq = redis.call('HINCRBY', seqKey, subject, 1)
+local function outbox_push(listKey, eventId, seq, body)
   local pushed = redis.pcall('RPUSH', listKey, '{"eventId":' .. cjson.encode(eventId) .. ',"sequence":' .. seq .. ',' .. string.sub(body, 2))
-  if type(pushed) == 'table' and pushed['err'] then
-    if seq == 1 then redis.call('HDEL', seqKey, subject) else redis.call('HINCRBY', seqKey, subject, -1) end
-    return nil, pushed
-  end
-  redis.call('ZADD', dueKey, 'NX', nowMs, subject)
-  return seq
+  if type(pushed) == 'table' and pushed['err'] then return pushed end
+  return nil
 end
 `;
 
@@ -67,44 +97,75 @@ local function dead_letter(dlq, site, subject, ev, err, attempts, at)
 end
 `;
 
+// KEYS: list, due, sequences, the comment's hash (the sequences key again for other subjects).
+// ARGV: subject, eventId, bodyJson, nowMs, 'comment' or 'other'. A comment's sequence lives in its hash
+// ('sq', as the decision script keeps it), or in the site's sequences hash for comments stored before
+// that (moved into the hash here) and for a comment not stored; other subjects' in the sequences hash.
 const ENQUEUE = `${OUTBOX_PUSH_LUA}
-local seq, refused = outbox_push(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+local inHash = ARGV[5] == 'comment' and redis.call('HEXISTS', KEYS[4], 'comment') == 1
+local last = inHash and redis.call('HGET', KEYS[4], 'sq') or nil
+if not last then last = redis.call('HGET', KEYS[3], ARGV[1]) or '0' end
+local seq = tonumber(last) + 1
+local refused = outbox_push(KEYS[1], ARGV[2], seq, ARGV[3])
 if refused then return refused end
+if inHash then
+  redis.call('HSET', KEYS[4], 'sq', seq)
+  redis.call('HDEL', KEYS[3], ARGV[1])
+else
+  redis.call('HSET', KEYS[3], ARGV[1], seq)
+end
+redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[1])
 return seq`;
 
-// KEYS: due, attempts, dlq. ARGV: nowMs, limit, leaseMs, maxAttempts, listPrefix, site, nowIso.
-// Counts an attempt per claim, so a dispatcher that dies mid-delivery still uses one up.
-const CLAIM = `${DEAD_LETTER_LUA}
+// KEYS: due, legacy attempts, dlq. ARGV: nowMs, limit, leaseMs, maxAttempts, listPrefix, site, nowIso.
+// Counts an attempt per claim (in the lease's score), so a dispatcher that dies mid-delivery still uses one up.
+const CLAIM = `${DEAD_LETTER_LUA}${DUE_SCORE_LUA}
 local now = tonumber(ARGV[1])
-local max = tonumber(ARGV[4])
-local claimed, dead = {}, {}
-for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))) do
+local max = math.min(tonumber(ARGV[4]), ${MAX_ATTEMPTS})
+-- Due: taken at ms <= now, whatever the attempts (the score's fraction).
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now + 1), 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+if #due == 0 then return {{}, {}} end
+local legacy = redis.call('EXISTS', KEYS[2]) == 1
+local claimed, dead, leases, empty = {}, {}, {}, {}
+for i = 1, #due, 2 do
+  local s = due[i]
+  local att = attempts_of(due[i + 1])
+  if legacy then
+    local old = redis.call('HGET', KEYS[2], s)
+    if old then
+      att = math.max(att, tonumber(old))
+      redis.call('HDEL', KEYS[2], s)
+    end
+  end
   local lk = ARGV[5] .. s
   local head = redis.call('LINDEX', lk, 0)
-  local att = 0
-  while head do
-    att = redis.call('HINCRBY', KEYS[2], s, 1)
-    if att <= max then break end
+  if head and att >= max then
     table.insert(dead, dead_letter(KEYS[3], ARGV[6], s, head, 'gave up after ' .. max .. ' attempts; the last ones ended without an answer (the dispatcher stopped mid-delivery)', max, ARGV[7]))
     redis.call('LPOP', lk)
-    redis.call('HDEL', KEYS[2], s)
     head = redis.call('LINDEX', lk, 0)
+    att = 0
   end
   if head then
-    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), s)
+    table.insert(leases, due_score(now + tonumber(ARGV[3]), att + 1))
+    table.insert(leases, s)
     table.insert(claimed, s)
     table.insert(claimed, head)
-    table.insert(claimed, att)
+    table.insert(claimed, att + 1)
   else
-    redis.call('ZREM', KEYS[1], s)
+    table.insert(empty, s)
   end
 end
+zadd_all(KEYS[1], nil, leases)
+zrem_all(KEYS[1], empty)
 return {claimed, dead}`;
 
-// KEYS: due, attempts, dlq. ARGV: nowMs, maxAttempts, listPrefix, site, nowIso, then per claimed event
-// subject, eventId, ok|fail, retryAtMs, error. One outcome per event, in order. A delivered event is
-// popped first and put back in the rare case it is no longer the subject's head (settled by another).
-const SETTLE = `${DEAD_LETTER_LUA}
+// KEYS: due, dlq. ARGV: nowMs, maxAttempts, listPrefix, site, nowIso, then per claimed event subject,
+// eventId, ok|fail, retryAtMs, error. One outcome per event, in order. A delivered event is popped first
+// and put back in the rare case it is no longer the subject's head (settled by another). The due set's
+// changes are written at the end, one ZADD and one ZREM for the whole call.
+const SETTLE = `${DEAD_LETTER_LUA}${DUE_SCORE_LUA}
+local max = math.min(tonumber(ARGV[2]), ${MAX_ATTEMPTS})
+local scores, empty = {}, {}
 local function settle(s, id, ok, retryAt, err)
   local lk = ARGV[3] .. s
   if ok == 'ok' then
@@ -114,21 +175,28 @@ local function settle(s, id, ok, retryAt, err)
   else
     local head = redis.call('LINDEX', lk, 0)
     if not head or event_id(head) ~= id then return 'gone' end
-    local att = tonumber(redis.call('HGET', KEYS[2], s) or '0')
-    if att < tonumber(ARGV[2]) then
-      redis.call('ZADD', KEYS[1], retryAt, s)
+    local att = attempts_of(redis.call('ZSCORE', KEYS[1], s) or '0')
+    if att < max then
+      table.insert(scores, due_score(tonumber(retryAt), att))
+      table.insert(scores, s)
       return 'retry'
     end
-    dead_letter(KEYS[3], ARGV[4], s, head, err, att, ARGV[5])
+    dead_letter(KEYS[2], ARGV[4], s, head, err, att, ARGV[5])
     redis.call('LPOP', lk)
   end
-  redis.call('HDEL', KEYS[2], s)
-  if redis.call('LLEN', lk) > 0 then redis.call('ZADD', KEYS[1], ARGV[1], s) else redis.call('ZREM', KEYS[1], s) end
+  if redis.call('LLEN', lk) > 0 then
+    table.insert(scores, ARGV[1])
+    table.insert(scores, s)
+  else
+    table.insert(empty, s)
+  end
   if ok == 'ok' then return 'delivered' end
   return 'dead-lettered'
 end
 local out = {}
 for i = 6, #ARGV, 5 do table.insert(out, settle(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])) end
+zrem_all(KEYS[1], empty)
+zadd_all(KEYS[1], nil, scores)
 return out`;
 
 // KEYS: dlq, list, due. ARGV: id, eventJson, nowMs. Back into the outbox (at the end of its subject's list).
@@ -175,8 +243,8 @@ export class Outbox {
     private readonly keys: Keys,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.claimScript = script(redis, 'cmOutboxClaim', 3, CLAIM);
-    this.settleScript = script(redis, 'cmOutboxSettleManyV1', 3, SETTLE);
+    this.claimScript = script(redis, 'cmOutboxClaimV2', 3, CLAIM);
+    this.settleScript = script(redis, 'cmOutboxSettleManyV2', 2, SETTLE);
   }
 
   /**
@@ -186,16 +254,20 @@ export class Outbox {
    */
   async enqueueEvent(site: string, event: OutboxEvent): Promise<{ eventId: string; sequence: number }> {
     const eventId = randomUUID();
+    // A comment subject is `c:` and the encoded id, as the comment's key ends.
+    const commentKey = event.subject.startsWith('c:') ? this.keys.comment(site, '') + event.subject.slice(2) : undefined;
     const sequence = (await this.redis.eval(
       ENQUEUE,
-      3,
+      4,
       this.keys.outbox(site, event.subject),
       this.keys.outboxDue(site),
       this.keys.eventSequences(site),
+      commentKey ?? this.keys.eventSequences(site),
       event.subject,
       eventId,
       eventBody(event.body),
       String(this.now().getTime()),
+      commentKey ? 'comment' : 'other',
     )) as number;
     return { eventId, sequence };
   }
@@ -229,7 +301,6 @@ export class Outbox {
     const now = this.now();
     return this.settleScript(
       this.keys.outboxDue(site),
-      this.keys.outboxAttempts(site),
       this.keys.deadLetters(site),
       String(now.getTime()),
       String(maxAttempts),

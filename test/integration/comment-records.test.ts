@@ -4,6 +4,7 @@
  */
 import Redis from 'ioredis';
 import { ArticleStore } from '../../src/infra/article-store';
+import { AuthorStore } from '../../src/infra/author-store';
 import { CommentStore } from '../../src/infra/comment-store';
 import { createKeys } from '../../src/infra/keys';
 import { bodyHash, type CommentRecord, type Decision } from '../../src/moderation/record';
@@ -115,7 +116,7 @@ it("refuses a decision whose CMS event list has another type, taking back the au
   await expect(decide('r-o1')).rejects.toThrow(/WRONGKEYTYPE .* is not a list/);
   expect((await store.get('demo', 'r-o1'))!.status).toBe('queued');
   expect(await redis.exists(keys.authorDecisions('demo', 'reader-o'))).toBe(0);
-  expect(await redis.hexists(keys.eventSequences('demo'), 'c:r-o1')).toBe(0);
+  expect(await redis.hget(keys.comment('demo', 'r-o1'), 'sq')).toBe('0');
   expect(await redis.zscore(keys.outboxDue('demo'), 'c:r-o1')).toBeNull();
   await redis.del(keys.outbox('demo', 'c:r-o1'));
   expect((await decide('r-o1')).sequence).toBe(1);
@@ -191,7 +192,7 @@ it('keeps a text posted once as one string key, a set from the second poster on,
 it("shares a read of an article's thread and of the article between the comments that ask in the same tick", async () => {
   const counting = new Redis(REDIS_URL);
   const calls: string[] = [];
-  for (const name of ['lrange', 'hget', 'hgetall'] as const) {
+  for (const name of ['lrange', 'hget', 'hmget', 'hgetall'] as const) {
     const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
     (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
   }
@@ -211,7 +212,7 @@ it("shares a read of an article's thread and of the article between the comments
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-4'),
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-3'),
     ]);
-    expect(calls.sort()).toEqual(['hget', 'hgetall', 'lrange']); // one read each, not two
+    expect(calls.sort()).toEqual(['hgetall', 'hmget', 'lrange']); // one read each, not two
     expect(a).toBe(b);
     expect(a?.title).toBe('Tram depot');
     expect(ta.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-3']);
@@ -220,6 +221,98 @@ it("shares a read of an article's thread and of the article between the comments
     const late = { id: 'sh-5', articleId: 'art-sh', author: { id: 'reader-sh' }, body: 'A late comment on the depot.' };
     await shared.ingest('demo', late, bodyHash(late.body), new Date(t0 + 5));
     expect((await shared.threadBefore('demo', 'art-sh', t0 + 10, 20)).map((e) => e.id)).toContain('sh-5');
+  } finally {
+    counting.disconnect();
+  }
+});
+
+it("writes a group's shared indexes, counters and due subjects once each, with every decision's entries", async () => {
+  const ids = ['gb-1', 'gb-2', 'gb-3'];
+  for (const id of ids) {
+    const c = { ...comment(id), articleId: 'art-gb', author: { id: `reader-${id}` } };
+    await store.ingest('demo', c, bodyHash(c.body), new Date());
+  }
+  const before = await store.stats('demo');
+  const records = await Promise.all(ids.map(async (id) => (await store.getCurrent('demo', id))!));
+  const flagged = (r: CommentRecord): Decision => ({ ...decision(r), status: 'flagged', reasons: [{ code: 'INSULT', score: 0.8, message: 'insult', spans: [] }] as Decision['reasons'] });
+  const writes = records.map((r, i) => decisionWrite(keys, r, i === 2 ? flagged(r) : decision(r), { mode: 'auto', event: 'decided', by: 'auto', codes: [] }));
+  // The first comment twice in one call: the second finds it decided and writes nothing.
+  const answers = await store.applyDecisions([...writes, writes[0]]);
+  expect(answers.map((a) => (a instanceof Error ? a.message : a.outcome))).toEqual(['applied', 'applied', 'applied', 'duplicate']);
+  const approved = keys.decidedByStatus('demo', 'approved');
+  expect(await redis.zscore(approved, 'gb-1')).toBe(String(Date.parse(writes[0].decision.decidedAt)));
+  expect(await redis.zscore(approved, 'gb-2')).not.toBeNull();
+  expect(await redis.zscore(approved, 'gb-3')).toBeNull();
+  for (const key of [keys.flaggedByPriority('demo'), keys.flaggedByAge('demo'), keys.flaggedByArticle('demo', 'art-gb'), keys.flaggedByAuthor('demo', 'reader-gb-3'), keys.flaggedByReason('demo', 'INSULT')]) {
+    expect(await redis.zrange(key, '0', '-1')).toEqual(['gb-3']);
+  }
+  const after = await store.stats('demo');
+  expect((after.approved ?? 0) - (before.approved ?? 0)).toBe(2);
+  expect((after.flagged ?? 0) - (before.flagged ?? 0)).toBe(1);
+  for (const id of ids) expect(await redis.zscore(keys.outboxDue('demo'), `c:${id}`)).not.toBeNull();
+});
+
+it("checks the articles and reads the author states that a group's comments ask for in the same tick with one command each", async () => {
+  const counting = new Redis(REDIS_URL);
+  const calls: string[] = [];
+  for (const name of ['get', 'mget', 'hget', 'hmget', 'hgetall'] as const) {
+    const original = counting[name].bind(counting) as (...args: unknown[]) => Promise<unknown>;
+    (counting as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
+  }
+  try {
+    const articles = new ArticleStore(counting, keys);
+    const authors = new AuthorStore(counting, keys);
+    const at = new Date();
+    await articles.upsert('demo', 'art-v1', { title: 'Ferry', body: 'The ferry runs hourly.' }, at);
+    await articles.putIfAbsent('demo', 'art-v2', { title: 'Bridge', body: 'The bridge closes.' }, at);
+    // An article stored by an earlier version: not in the versions hash, checked on its own hash.
+    await redis.hset(keys.article('demo', 'art-old'), { title: 'Tunnel', body: 'The tunnel opens.', updatedAt: at.toISOString() });
+    await authors.apply('demo', { banned: { by: 'mod', at: at.toISOString() } }, { at: at.toISOString(), by: 'mod', authorId: 'ban-1', action: 'ban' });
+    const read = () => Promise.all([articles.getCached('demo', 'art-v1'), articles.getCached('demo', 'art-v2'), articles.getCached('demo', 'art-old'), authors.get('demo', 'ban-1'), authors.get('demo', 'free-1')]);
+    calls.length = 0;
+    const [v1, v2, old, banned, free] = await read();
+    expect([v1?.title, v2?.title, old?.title]).toEqual(['Ferry', 'Bridge', 'Tunnel']);
+    expect(banned.banned?.by).toBe('mod');
+    expect(free).toEqual({});
+    expect(calls.sort()).toEqual(['hget', 'hgetall', 'hgetall', 'hgetall', 'hmget', 'mget']);
+    // Cached now: one HMGET for the versions, one HGET for the old article, one MGET for the authors.
+    calls.length = 0;
+    await read();
+    expect(calls.sort()).toEqual(['hget', 'hmget', 'mget']);
+    // An updated article is read again.
+    await articles.upsert('demo', 'art-v1', { title: 'Ferry (updated)', body: 'The ferry runs every half hour.' }, new Date(at.getTime() + 1000));
+    expect((await articles.getCached('demo', 'art-v1'))?.title).toBe('Ferry (updated)');
+  } finally {
+    counting.disconnect();
+  }
+});
+
+it('stores deliveries that arrive in the same tick in one script call, each answered on its own and a refused one alone', async () => {
+  const counting = new Redis(REDIS_URL);
+  let calls = 0;
+  // Script calls (defined commands) go through sendCommand as EVALSHA (or EVAL the first time).
+  const send = counting.sendCommand.bind(counting);
+  counting.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    if (command.name === 'evalsha' || command.name === 'eval') calls++;
+    return (send as (...a: unknown[]) => unknown)(command, ...rest);
+  }) as typeof counting.sendCommand;
+  try {
+    const shared = new CommentStore(counting, keys);
+    const at = new Date();
+    const c = (id: string, author = 'reader-tick') => ({ ...comment(id), articleId: 'art-tick', author: { id: author } });
+    await redis.set(keys.authorComments('demo', 'reader-tick-bad'), 'junk');
+    await shared.ingest('demo', c('tick-0'), bodyHash(c('tick-0').body), at); // loads the scripts
+    calls = 0;
+    const answers = await Promise.allSettled([
+      shared.ingest('demo', c('tick-1'), bodyHash(c('tick-1').body), at),
+      shared.ingest('demo', c('tick-bad', 'reader-tick-bad'), bodyHash(c('tick-bad').body), at),
+      shared.ingest('demo', c('tick-1'), bodyHash(c('tick-1').body), at), // the same delivery again
+      shared.ingest('demo', c('tick-0'), bodyHash(`${c('tick-0').body} Edited.`), at),
+    ]);
+    expect(calls).toBe(1);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.outcome : String(a.reason.message).split(' ')[0]))).toEqual(['created', 'WRONGKEYTYPE', 'duplicate', 'edited']);
+    expect(await redis.exists(keys.comment('demo', 'tick-bad'))).toBe(0);
+    expect((await shared.getCurrent('demo', 'tick-1'))?.status).toBe('queued');
   } finally {
     counting.disconnect();
   }

@@ -48,8 +48,8 @@ const decided = (id: string) => waitFor(async () => {
   return r && r.status !== 'queued' ? r : undefined;
 }, `decision for ${id}`, 20_000);
 
-/** How many events the outbox ever gave this comment (its last sequence number). */
-const eventsOf = async (id: string) => Number((await redis.hget(svc.runtime.keys.eventSequences('demo'), commentSubject(id))) ?? 0);
+/** How many events the outbox ever gave this comment (its last sequence number, kept in its hash). */
+const eventsOf = async (id: string) => Number((await redis.hget(svc.runtime.keys.comment('demo', id), 'sq')) ?? 0);
 
 it('cuts a list of comments into groups of one site each, at most the cap long', () => {
   const ref = (site: string, n: number) => ({ site, commentId: `${site}-${n}`, bodyHash: 'a'.repeat(32) });
