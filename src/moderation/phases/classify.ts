@@ -18,8 +18,8 @@ const OWN: Array<[Category, Finding['code'], string]> = [
 
 export const classifyPhase: Phase = {
   name: 'classify',
-  async run({ comment, context, classifier }) {
-    const classification = await classifier.classify({ text: comment.body, site: context.site });
+  async run({ comment, context, classifier, state }) {
+    const classification = await classifier.classify({ text: comment.body, site: context.site, normalized: state.normalized });
     const scores = { ...classification.scores };
     delete scores.offTopic;
     delete scores.spam;
