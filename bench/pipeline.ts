@@ -39,6 +39,11 @@ const e2eTexts = fixtures.flatMap((f) => f.comments.map((c) => c.body)).filter((
 const variedTexts = [
   ...fixtures.flatMap((f) => [...f.comments.map((c) => c.body), ...f.article.body.split(/\n+/).slice(0, 6)]),
   ...(JSON.parse(readFileSync(path.join(__dirname, '../test/classifier/fixtures/speed-invariance.json'), 'utf8')) as { cases: Array<{ text: string }> }).cases.map((c) => c.text),
+  'Earn money from home, $300 a day! Contact me on WhatsApp +1 (555) 123-4567 or deals@spam.biz, click here: bit.ly/xyz',
+  'Free iPhone for the first 100 readers, sign up now at www.win-free.shop and follow my channel',
+  'Bitcoin profit signals, dm me. Visit my page https://crypto.example.top/join?ref=1 and www.news.example/other',
+  'They are animals, all of them. These immigrants are nothing but vermin. I hope you die, @Reader3. I know where you live.',
+  'Someone should shoot him. Putin must be hanged. You better watch your back, Reader 12, or else.',
 ];
 /** The body of comment i. */
 function bodyOf(i: number): string {
