@@ -26,6 +26,9 @@ const BIGRAM = OCC_BIGRAM;
 // Scratch buffers (explain is synchronous and not re-entrant): credit and span logit per word, chosen words.
 let credit = new Float64Array(256);
 let spanZ = new Float64Array(256);
+/** The model and features `spanZ` holds the span logits of (one text's are the same for every head it explains). */
+let spanZFor: SparseFeatures | undefined;
+let spanZModel: LinearModel | undefined;
 const chosen: number[] = [];
 
 /**
@@ -51,7 +54,16 @@ function ensure(words: number): void {
   if (credit.length < words + 1) {
     credit = new Float64Array(2 * words + 2);
     spanZ = new Float64Array(2 * words + 2);
+    spanZFor = undefined;
   }
+}
+
+/** `wordSpanLogits` of `features` into `spanZ`, computed once per vectorised text (each `vectorize` returns a new object). */
+function spanLogits(model: LinearModel, features: SparseFeatures): void {
+  if (spanZFor === features && spanZModel === model) return;
+  wordSpanLogits(model, features, spanZ);
+  spanZFor = features;
+  spanZModel = model;
 }
 
 /**
@@ -83,7 +95,7 @@ export function explain(model: LinearModel, features: SparseFeatures, head: numb
   const span = model.meta.span;
   let floor = top * minShare;
   if (span) {
-    wordSpanLogits(model, features, spanZ);
+    spanLogits(model, features);
     const zMin = Math.log(span.threshold / (1 - span.threshold));
     // Words the span scorer marks and that pushed this head up (credit > 0) qualify.
     for (let w = 0; w < words; w++) if (!(spanZ[w] >= zMin)) credit[w] = 0;
@@ -128,7 +140,7 @@ export function markedSpans(model: LinearModel, features: SparseFeatures): Span[
   if (!span) return [];
   const words = features.bounds.length / 2;
   ensure(words);
-  wordSpanLogits(model, features, spanZ);
+  spanLogits(model, features);
   const zMin = Math.log(span.threshold / (1 - span.threshold));
   const spans: Span[] = [];
   for (let w = 0; w < words; w++) {

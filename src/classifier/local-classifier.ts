@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Classifier, ClassifierInput, ClassifierResult, Span } from '../moderation/types';
 import { explain, markedSpans } from './explain';
 import { HEADS, LinearModel, loadModel, type Head, type ModelMeta } from './model';
+import type { NormalizedText } from './normalize';
 
 /** The model file committed with the code. */
 export const DEFAULT_MODEL_PATH = path.resolve(__dirname, '../../models/local-classifier.bin');
@@ -41,9 +42,12 @@ export class LocalClassifier implements Classifier {
     return scores;
   }
 
-  /** Scores plus, for each label at or above its threshold, the spans that drove it. */
-  classifyText(text: string): ClassifierResult {
-    const features = this.model.logits(text, this.raw, true);
+  /**
+   * Scores plus, for each label at or above its threshold, the spans that drove it. `normalized`, if given, must be
+   * `normalize(text)` (the pipeline's normalise phase has it).
+   */
+  classifyText(text: string, normalized?: NormalizedText): ClassifierResult {
+    const features = this.model.logits(text, this.raw, true, normalized);
     const scores = {} as LocalScores;
     const spans: Partial<Record<Head, Span[]>> = {};
     const heads = this.model.meta.heads;
@@ -69,8 +73,8 @@ export class LocalClassifier implements Classifier {
     return this.model.meta;
   }
 
-  async classify({ text }: ClassifierInput): Promise<ClassifierResult> {
-    return this.classifyText(text);
+  async classify({ text, normalized }: ClassifierInput): Promise<ClassifierResult> {
+    return this.classifyText(text, normalized);
   }
 }
 

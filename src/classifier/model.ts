@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
+import type { NormalizedText } from './normalize';
 import { Vectorizer, type SparseFeatures } from './vectorize';
 
 /** The labels the model scores, in the order of its heads. */
@@ -217,10 +218,11 @@ export class LinearModel {
 
   /**
    * Raw (uncalibrated) head outputs for `text`, written to `out`; returns the features used (with
-   * each n-gram occurrence recorded when `occurrences` is set, for `explain`).
+   * each n-gram occurrence recorded when `occurrences` is set, for `explain`). `normalized`, if given, is
+   * `normalize(text)` computed already.
    */
-  logits(text: string, out: Float64Array, occurrences = false): SparseFeatures {
-    const f = this.vectorizer.vectorize(text, occurrences);
+  logits(text: string, out: Float64Array, occurrences = false, normalized?: NormalizedText): SparseFeatures {
+    const f = this.vectorizer.vectorize(text, occurrences, normalized);
     this.logitsOf(f, out);
     return f;
   }

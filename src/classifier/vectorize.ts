@@ -155,8 +155,11 @@ export class Vectorizer {
     this.ends = doubled(this.ends);
   }
 
-  /** The distinct features of `text`, and with `occurrences` every n-gram occurrence too. */
-  vectorize(text: string, occurrences = false): SparseFeatures {
+  /**
+   * The distinct features of `text`, and with `occurrences` every n-gram occurrence too. `normalized`, when given,
+   * must be `normalize(text)` (a caller that has it already saves normalising again).
+   */
+  vectorize(text: string, occurrences = false, normalized: NormalizedText = normalize(text)): SparseFeatures {
     if (this.seenDirty) {
       const { seen, buckets } = this;
       for (let k = 0; k < this.count; k++) seen[buckets[k] >>> 5] = 0;
@@ -167,7 +170,6 @@ export class Vectorizer {
     this.count = 0;
     this.occurrences = 0;
     this.recording = occurrences;
-    const normalized = normalize(text);
     // About 5 n-grams per character at most; the set grows (rehash) if a text has more.
     let slots = 256;
     while (slots < normalized.text.length * 8 && slots * 4 < this.table.length) slots *= 2;

@@ -32,14 +32,16 @@ export async function moderate(comment: CommentInput, context: ModerationContext
   // One state object, updated in place after each phase (phases are pure and keep no reference to it).
   const state: PhaseState = { tokens: [], scores: {}, findings: [] };
   const timings: Record<string, number> = {};
+  // One input for every phase: `state` is the object updated in place.
+  const input = { comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state };
   for (const phase of deps.phases ?? PHASES) {
     const t0 = performance.now();
-    const ran = phase.run({ comment, context, policy, classifier: deps.classifier, adapter: deps.adapter, state });
+    const ran = phase.run(input);
     const out = ran instanceof Promise ? await ran : ran; // most phases are synchronous: no microtask for them
     timings[phase.name] = performance.now() - t0;
     const before = state.findings;
     Object.assign(state, out);
-    state.findings = out.findings && out.findings !== before ? [...before, ...out.findings] : before;
+    state.findings = out.findings && out.findings !== before ? before.concat(out.findings) : before;
     if (state.decision) break;
   }
   timings.total = performance.now() - started;

@@ -2,7 +2,7 @@
  * The stored life of a comment: what was received, the current decision, and its history.
  * Data only; the Redis store in src/infra keeps it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CommentInput, CommentStatus, Reason, ReasonCode, Scores } from './types';
 
 /** `auto` for the pipeline, otherwise the moderator's name. */
@@ -55,17 +55,32 @@ export interface CommentRecord {
   history: HistoryEntry[];
 }
 
+/** SHA-256 of a string's UTF-8 bytes, hex, first 32 digits (one-shot `hash`: no Hash object per call). */
+const sha256 = (text: string) => hash('sha256', text, 'hex').slice(0, 32);
+
 /** Hash of a comment body: identifies a version of the comment (edits change it). */
 export function bodyHash(body: string): string {
-  return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 32);
+  return sha256(body);
 }
+
+/** Beyond ASCII and General Punctuation (dashes, curly quotes, …): a body that needs the general path. */
+const NOT_PLAIN = /[^\x00-\x7f\u2000-\u206f]/;
 
 /** Fingerprint of a text for repeat-post detection: case, punctuation and spacing ignored. */
 export function textFingerprint(body: string): string {
-  const canonical = body
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, 32);
+  // ASCII text is its own NFKC form, and its letters and digits after lower-casing are [a-z0-9]; General
+  // Punctuation has no case, is neither letter nor digit before or after NFKC, and composes with nothing (checked
+  // for every code point of the block between any two ASCII characters). Such bodies get the same canonical text
+  // without Unicode normalisation or property classes.
+  const canonical = NOT_PLAIN.test(body)
+    ? body
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim()
+    : body
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+  return sha256(canonical);
 }

@@ -3,6 +3,7 @@
  * Pure data: no Redis, no Express. Every other layer speaks in these types.
  */
 import type { SiteTerms } from './relevance/site-terms';
+import type { NormalizedText } from '../classifier/normalize';
 
 /** Score categories, each a probability-like value in [0, 1]. */
 export const CATEGORIES = ['toxicity', 'severeToxicity', 'insult', 'threat', 'identityAttack', 'profanity', 'harassment', 'offTopic', 'spam'] as const;
@@ -139,6 +140,11 @@ export interface ClassifierInput {
   text: string;
   /** Lets a provider decide whether to spend quota (used by local-then-perspective). */
   site?: string;
+  /**
+   * `text` as the local classifier's normaliser (src/classifier/normalize.ts) returns it, when the caller has it
+   * (the pipeline's normalise phase): the local model then does not normalise again; other providers ignore it.
+   */
+  normalized?: NormalizedText;
 }
 
 /** A text classifier: the local trained model, Perspective, or a combination. */

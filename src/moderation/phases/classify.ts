@@ -2,7 +2,7 @@
  * Asks the classifier (local model or a provider) for per-category scores and spans, and turns the
  * categories it owns into findings with a quotation a moderator can read.
  */
-import type { Category } from '../types';
+import type { Category, Scores } from '../types';
 import { quote } from '../text/tokens';
 import type { Finding, Phase } from './phase';
 
@@ -18,12 +18,14 @@ const OWN: Array<[Category, Finding['code'], string]> = [
 
 export const classifyPhase: Phase = {
   name: 'classify',
-  async run({ comment, context, classifier }) {
-    const classification = await classifier.classify({ text: comment.body, site: context.site });
-    const scores = { ...classification.scores };
-    delete scores.offTopic;
-    delete scores.spam;
-    delete scores.harassment;
+  async run({ comment, context, classifier, state }) {
+    const classification = await classifier.classify({ text: comment.body, site: context.site, normalized: state.normalized });
+    // The classifier's scores less those other phases own (copied, not deleted: a deleted key leaves the object
+    // in dictionary mode, slower for every phase that copies the scores after this one).
+    const scores: Scores = {};
+    for (const category of Object.keys(classification.scores) as Category[]) {
+      if (category !== 'offTopic' && category !== 'spam' && category !== 'harassment') scores[category] = classification.scores[category];
+    }
     const findings: Finding[] = [];
     for (const [category, code, label] of OWN) {
       const score = scores[category];

@@ -22,6 +22,7 @@ export const obfuscationPhase: Phase = {
       if (written === t.norm) continue;
       (EXPLETIVES.test(t.norm) ? expletives : insults).push({ start: t.start, end: t.end });
     }
+    if (!insults.length && !expletives.length) return {}; // nothing disguised (nearly every comment): scores as they are
     const scores = { ...state.scores };
     const findings: Finding[] = [];
     if (insults.length) {

@@ -5,6 +5,7 @@
 import type { Action, Category, ClassifierResult, CommentInput, ModerationContext, Reason, ReasonCode, Scores, Classifier } from '../types';
 import type { CompiledPolicy } from '../compile-policy';
 import type { Token } from '../text/tokens';
+import type { NormalizedText } from '../../classifier/normalize';
 import type { SiteAdapter } from '../../site-learning/types';
 
 /** Evidence for a reason: category findings are turned into actions by the policy phase's thresholds; */
@@ -34,6 +35,8 @@ export interface AdapterUse {
 /** What phases have produced so far. */
 export interface PhaseState {
   tokens: Token[];
+  /** The body as the shared normaliser returns it (set with `tokens`), for the classifier. */
+  normalized?: NormalizedText;
   classification?: ClassifierResult;
   scores: Scores;
   findings: Finding[];

@@ -11,6 +11,11 @@ const BAIT: Array<[string, RegExp]> = [
   ['contact bait', /\b(?:whats\s?app|telegram|dm me|text me|contact me|call me|email me)\b|[\w.+-]+@[\w-]+\.[a-z]{2,}|\+?\d[\d\s().-]{8,}\d/gi],
   ['click bait', /\b(?:click here|visit my|check out my|sign up (?:now|today|here)|subscribe to my|follow my (?:page|channel))\b/gi],
 ];
+/**
+ * Contact bait for a body without "@": its e-mail alternative cannot match there, and the rest matches exactly
+ * where the whole does (an alternative that never matches changes no match); it is the costly one, trying every word.
+ */
+const CONTACT_WITHOUT_EMAIL = /\b(?:whats\s?app|telegram|dm me|text me|contact me|call me|email me)\b|\+?\d[\d\s().-]{8,}\d/gi;
 const LINK_SCORE = 0.4;
 const BAIT_SCORE = 0.5;
 
@@ -18,25 +23,43 @@ export const spamPhase: Phase = {
   name: 'spam',
   run({ comment, context, policy, state }) {
     const settings = policy.policy.spam;
-    const own = new Set([...settings.allowedDomains, hostOf(context.article?.url ?? '')].filter(Boolean).map(bare));
-    const links = [...comment.body.matchAll(LINK)].filter((m) => !own.has(bare(hostOf(m[0]))));
-    const baits = BAIT.map(([label, re]) => [label, [...comment.body.matchAll(re)]] as const).filter(([, ms]) => ms.length);
+    const body = comment.body;
+    const spans: Span[] = [];
+    let links = 0;
+    let own: Set<string> | undefined; // the site's own hosts, needed only when the body has a link
+    for (const m of body.matchAll(LINK)) {
+      own ??= new Set([...settings.allowedDomains, hostOf(context.article?.url ?? '')].filter(Boolean).map(bare));
+      if (own.has(bare(hostOf(m[0])))) continue;
+      links++;
+      spans.push({ start: m.index, end: m.index + m[0].length });
+    }
+    let what = links ? `${links} link(s) to other sites` : '';
     let keep = 1;
-    for (let i = 0; i < Math.min(2, links.length); i++) keep *= 1 - LINK_SCORE;
-    for (let i = 0; i < baits.length; i++) keep *= 1 - BAIT_SCORE;
-    const spam = links.length || baits.length ? clamp01(1 - keep * (1 - 0.3 * (state.scores.offTopic ?? 0))) : 0;
-    const spans: Span[] = [...links, ...baits.flatMap(([, ms]) => ms)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
-    const what = [links.length ? `${links.length} link(s) to other sites` : '', ...baits.map(([label]) => label)].filter(Boolean).join(', ');
+    for (let i = 0; i < Math.min(2, links); i++) keep *= 1 - LINK_SCORE;
+    let baits = 0;
+    for (let b = 0; b < BAIT.length; b++) {
+      const [label, pattern] = BAIT[b];
+      const re = b === 1 && !body.includes('@') ? CONTACT_WITHOUT_EMAIL : pattern;
+      const before = spans.length;
+      for (const m of body.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length });
+      if (spans.length === before) continue;
+      baits++;
+      what = what ? `${what}, ${label}` : label;
+    }
+    for (let i = 0; i < baits; i++) keep *= 1 - BAIT_SCORE;
+    const spam = links || baits ? clamp01(1 - keep * (1 - 0.3 * (state.scores.offTopic ?? 0))) : 0;
     const findings: Finding[] = [{ category: 'spam', code: 'SPAM', score: spam, spans, message: `Promotion: ${what || 'none'}` }];
     // The tokens' norms joined by spaces are non-empty (as they were tested before): two tokens, or one with a norm.
     const hasNorm = state.tokens.length > 1 || (state.tokens.length === 1 && state.tokens[0].norm !== '');
-    const mine = squash(comment.body);
-    const inThread = context.thread.filter((c) => squashesTo(c.body, mine)).length;
-    const repeats = context.repeatCount + inThread;
-    if ((state.tokens.length >= settings.minRepeatWords || links.length) && hasNorm && repeats >= settings.repeatFlagAt) {
-      const action = repeats >= settings.repeatRejectAt ? 'reject' : 'flag';
-      const score = clamp01(repeats / settings.repeatRejectAt);
-      findings.push({ code: 'REPEAT_POST', action, score, spans: [], message: `Same text posted ${repeats} time(s) before on this site` });
+    if ((state.tokens.length >= settings.minRepeatWords || links) && hasNorm) {
+      const mine = squash(body);
+      let repeats = context.repeatCount;
+      for (const c of context.thread) if (squashesTo(c.body, mine)) repeats++;
+      if (repeats >= settings.repeatFlagAt) {
+        const action = repeats >= settings.repeatRejectAt ? 'reject' : 'flag';
+        const score = clamp01(repeats / settings.repeatRejectAt);
+        findings.push({ code: 'REPEAT_POST', action, score, spans: [], message: `Same text posted ${repeats} time(s) before on this site` });
+      }
     }
     return { scores: { ...state.scores, spam }, findings };
   },

@@ -11,15 +11,16 @@ const MENTION = /@([\p{L}\p{N}_.-]+(?:[ \u00a0]\p{Lu}[\p{L}\p{N}_-]*)?)/gu;
 
 /** Finds the most likely addressee, or undefined when the comment addresses nobody in particular. */
 export function findTarget(comment: CommentInput, tokens: readonly Token[], context: ModerationContext): Target | undefined {
-  const participants = participantsOf(context, comment.author.id);
   const parentAuthor = context.parent?.author;
-  for (const m of comment.body.matchAll(MENTION)) {
+  // The first @mention decides (a body without "@" has none).
+  for (const m of comment.body.includes('@') ? comment.body.matchAll(MENTION) : []) {
     const raw = m[1].replace(/[.,_-]+$/, '');
-    const known = participants.find((p) => p.name && (raw.toLowerCase().startsWith(p.name.toLowerCase()) || p.name.toLowerCase() === raw.split(/\s/)[0].toLowerCase()));
+    const known = participantsOf(context, comment.author.id).find((p) => p.name && (raw.toLowerCase().startsWith(p.name.toLowerCase()) || p.name.toLowerCase() === raw.split(/\s/)[0].toLowerCase()));
     if (known) return { authorId: known.id, name: known.name, strength: 1, how: `mentions @${known.name}` };
     return { name: raw.split(/\s/)[0], strength: 0.9, how: `mentions @${raw.split(/\s/)[0]}` };
   }
-  const secondPerson = tokens.some((t) => SECOND_PERSON.has(t.norm));
+  let secondPerson = false;
+  for (let i = 0; i < tokens.length && !secondPerson; i++) secondPerson = SECOND_PERSON.has(tokens[i].norm);
   if (parentAuthor && parentAuthor.id !== comment.author.id) {
     const who = parentAuthor.name ?? 'another reader';
     return secondPerson
@@ -27,7 +28,13 @@ export function findTarget(comment: CommentInput, tokens: readonly Token[], cont
       : { authorId: parentAuthor.id, name: parentAuthor.name, strength: 0.5, how: `reply to ${who}` };
   }
   const text = comment.body.toLowerCase();
-  const named = participants.find((p) => p.name && p.name.length >= 3 && containsWord(text, p.name.toLowerCase()));
+  let named: Author | undefined;
+  for (const p of participantsOf(context, comment.author.id)) {
+    if (p.name && p.name.length >= 3 && containsWord(text, p.name.toLowerCase())) {
+      named = p;
+      break;
+    }
+  }
   if (named) return { authorId: named.id, name: named.name, strength: 0.7, how: `names ${named.name}, a participant` };
   if (secondPerson) return { strength: 0.6, how: 'addresses a reader as "you"' };
   return undefined;
@@ -36,8 +43,12 @@ export function findTarget(comment: CommentInput, tokens: readonly Token[], cont
 /** Authors of the parent and the thread, most recent first, excluding the commenter. */
 function participantsOf(context: ModerationContext, self: string): Author[] {
   const seen = new Map<string, Author>();
-  const all = [context.parent?.author, ...[...context.thread].reverse().map((c) => c.author)];
-  for (const a of all) if (a && a.id !== self && !seen.has(a.id)) seen.set(a.id, a);
+  const parent = context.parent?.author;
+  if (parent && parent.id !== self) seen.set(parent.id, parent);
+  for (let i = context.thread.length - 1; i >= 0; i--) {
+    const a = context.thread[i].author;
+    if (a && a.id !== self && !seen.has(a.id)) seen.set(a.id, a);
+  }
   return [...seen.values()];
 }
 

@@ -4,7 +4,7 @@
  * finding quotes the threatening clause and says whom it threatens. Targeting reads `victim` to count a
  * threat at someone in the conversation as harassment.
  */
-import { findThreats, type ThreatMatch, type Victim } from '../text/threat-patterns';
+import { findThreats, mayThreaten, type ThreatMatch, type Victim } from '../text/threat-patterns';
 import { quote } from '../text/tokens';
 import type { Span } from '../types';
 import type { Finding, Phase } from './phase';
@@ -23,6 +23,7 @@ export function threatAtReader(findings: readonly Finding[]): ThreatFinding | un
 export const threatPhase: Phase = {
   name: 'threat',
   run({ comment, context, state }) {
+    if (!mayThreaten(state.tokens)) return {}; // no predicate word: no threat, and no participants to collect
     const participants = new Set(
       [context.parent?.author, ...context.thread.map((c) => c.author)]
         .filter((a) => a?.name && a.id !== comment.author.id)

@@ -4,7 +4,7 @@
  * comment's specific vocabulary found anywhere in the conversation; the share of the article's central terms
  * the comment uses; how much the comment says and how much context there is. Pure (scratch arrays are reused).
  */
-import { cosine, dot, PREFIX, type CompiledConversation, type CompiledText } from './compiled';
+import { dot, PREFIX, type CompiledConversation, type CompiledText } from './compiled';
 
 /** Every signal computed; `COMBINED` lists those the learned combination (./combination.json) weighs. */
 export const FEATURES = ['cosArticle', 'cosThread', 'cosParent', 'cosAll', 'coverage', 'central', 'logWords', 'logContext'] as const;
@@ -67,15 +67,9 @@ export function relevanceFeatures(comment: CompiledText, conv: CompiledConversat
   }
   let t2 = 0;
   for (let k = 0; k < nTouched; k++) t2 += acc[touched[k]] * acc[touched[k]];
-  const threadDot = (x: CompiledText | undefined) => {
-    if (!x || !nTouched) return 0;
-    let d = 0;
-    for (let k = 0; k < x.ids.length; k++) if (mark[x.ids[k]] === epoch) d += acc[x.ids[k]] * x.weights[k];
-    return d;
-  };
-  const cT = threadDot(comment);
-  const aT = threadDot(article);
-  const pT = threadDot(parent);
+  const cT = threadDot(comment, nTouched);
+  const aT = threadDot(article, nTouched);
+  const pT = threadDot(parent, nTouched);
   const cA = article ? dot(comment, article) : 0;
   const cP = parent ? dot(comment, parent) : 0;
   const aP = article && parent ? dot(article, parent) : 0;
@@ -87,7 +81,6 @@ export function relevanceFeatures(comment: CompiledText, conv: CompiledConversat
   // Cosine against article + thread + parent as one vector: |U|² from the parts' norms and cross dots.
   const u2 = a2 + t2 + p2 + 2 * (aT + aP + pT);
   const cosAll = comment.norm2 && u2 > 0 ? (cA + cT + cP) / Math.sqrt(comment.norm2 * u2) : 0;
-  const sqrt = (x: number, y: number) => (x && y ? Math.sqrt(x * y) : 0);
 
   // Coverage: specificity-weighted share of the comment's terms found anywhere (a prefix match counts half).
   const stems = vocabulary.stems;
@@ -118,13 +111,12 @@ export function relevanceFeatures(comment: CompiledText, conv: CompiledConversat
     centralTotal += x;
     if (has(comment.ids, id)) centralFound += x;
   }
-  const byWeight = (a: { w: number }, b: { w: number }) => b.w - a.w;
-  const strip = ({ stem, index }: { stem: string; index: number }) => ({ stem, index });
   return {
     features: {
-      cosArticle: cosine(comment, article),
+      // cosine(comment, article) and cosine(comment, parent), from the dot products above.
+      cosArticle: article && comment.norm2 && article.norm2 ? cA / Math.sqrt(comment.norm2 * article.norm2) : 0,
       cosThread: sqrt(comment.norm2, t2) ? cT / sqrt(comment.norm2, t2) : 0,
-      cosParent: cosine(comment, parent),
+      cosParent: parent && comment.norm2 && parent.norm2 ? cP / Math.sqrt(comment.norm2 * parent.norm2) : 0,
       cosAll,
       coverage,
       central: centralTotal ? centralFound / centralTotal : 0,
@@ -137,6 +129,19 @@ export function relevanceFeatures(comment: CompiledText, conv: CompiledConversat
     hasContext: contextTerms > 0,
   };
 }
+
+/** Dot product of `x` with the thread summed in `acc` (ids marked in this epoch; `touched` ids in all). */
+function threadDot(x: CompiledText | undefined, touchedIds: number): number {
+  if (!x || !touchedIds) return 0;
+  let d = 0;
+  for (let k = 0; k < x.ids.length; k++) if (mark[x.ids[k]] === epoch) d += acc[x.ids[k]] * x.weights[k];
+  return d;
+}
+
+// Helpers at module level: closures made per call would each cost an allocation (and a defineProperty under tsx).
+const sqrt = (x: number, y: number) => (x && y ? Math.sqrt(x * y) : 0);
+const byWeight = (a: { w: number }, b: { w: number }) => b.w - a.w;
+const strip = ({ stem, index }: { stem: string; index: number }) => ({ stem, index });
 
 /** Binary search in ascending ids. */
 function has(ids: Int32Array, id: number): boolean {

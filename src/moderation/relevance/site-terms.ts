@@ -82,11 +82,12 @@ const caches = new Memo<{ key: string; cache: ContextCache }>(8);
 /** The relevance cache to compile a conversation with: the site's own when it has enough articles. */
 export function contextCacheFor(terms: SiteTerms | undefined): ContextCache {
   if (!terms || terms.articles < MIN_ARTICLES) return sharedContextCache;
-  const make = () => new ContextCache(2048, siteSpecificity(terms));
-  const entry = caches.get(terms.site, () => ({ key: terms.key, cache: make() }));
-  if (entry.key !== terms.key) (entry.key = terms.key), (entry.cache = make());
+  const entry = caches.get(terms.site, () => ({ key: terms.key, cache: siteCache(terms) }));
+  if (entry.key !== terms.key) (entry.key = terms.key), (entry.cache = siteCache(terms));
   return entry.cache;
 }
+
+const siteCache = (terms: SiteTerms) => new ContextCache(2048, siteSpecificity(terms));
 
 /**
  * Counts articles as they are seen (the classify CLI and the eval, which have no Redis): `add` once per article,

@@ -44,6 +44,7 @@ const WINDOW = 4;
 /** Every dehumanising statement about a group in `tokens`. */
 export function findDehumanizing(tokens: readonly Token[]): DehumanizingMatch[] {
   const out: DehumanizingMatch[] = [];
+  if (!hasTerm(tokens)) return out;
   for (let i = 0; i < tokens.length; i++) {
     const subject = subjectAt(tokens, i);
     if (subject < 0) continue;
@@ -63,6 +64,12 @@ export function findDehumanizing(tokens: readonly Token[]): DehumanizingMatch[] 
     }
   }
   return out;
+}
+
+/** Whether any token is one of TERMS, which every statement ends with. */
+function hasTerm(tokens: readonly Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) if (TERMS.has(tokens[i].norm)) return true;
+  return false;
 }
 
 /** Where the token after a group subject starting at `i` is, or -1 when no group subject starts there. */

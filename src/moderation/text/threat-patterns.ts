@@ -137,8 +137,15 @@ export interface ThreatScanOptions {
   participants?: ReadonlySet<string>;
 }
 
+/** Whether any token can start a predicate: without one, `findThreats` finds nothing (most comments). */
+export function mayThreaten(tokens: readonly Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) if (BY_FIRST.has(tokens[i].norm)) return true;
+  return false;
+}
+
 /** Finds threatening clauses; the caller merges and explains them. Cost: a few set lookups per token. */
 export function findThreats(body: string, tokens: readonly Token[], options: ThreatScanOptions = {}): ThreatMatch[] {
+  if (!mayThreaten(tokens)) return [];
   const clause = clauses(body, tokens);
   const inClause = (i: number, c: number) => i >= 0 && i < tokens.length && clause[i] === c;
   const word = (i: number, c: number) => (inClause(i, c) ? tokens[i].norm : '');

@@ -2,7 +2,7 @@
  * Comment text as tokens: the classifier's normaliser (src/classifier/normalize.ts) undoes obfuscation,
  * and each normalised token keeps the span of the original text it came from.
  */
-import { normalize, URL_TOKEN, USER_TOKEN, MASK_TOKEN } from '../../classifier/normalize';
+import { normalize, URL_TOKEN, USER_TOKEN, MASK_TOKEN, type NormalizedText } from '../../classifier/normalize';
 import type { Span } from '../types';
 
 export { URL_TOKEN, USER_TOKEN, MASK_TOKEN };
@@ -19,19 +19,30 @@ export interface Token {
 
 /** Tokenises `text` through the shared normaliser; spans point into `text`. */
 export function tokenize(text: string): Token[] {
-  const n = normalize(text);
+  return tokensOf(text, normalize(text));
+}
+
+/** The tokens of `text` from its normalised form `n` (`normalize(text)`, when the caller has it already). */
+export function tokensOf(text: string, n: NormalizedText): Token[] {
   const tokens: Token[] = [];
   let from = 0;
   for (let i = 0; i <= n.text.length; i++) {
     if (i < n.text.length && n.text.charCodeAt(i) !== 32) continue;
     if (i > from) {
       const start = n.start[from];
-      const first = text[start] ?? '';
-      tokens.push({ norm: n.text.slice(from, i), start, end: n.end[i - 1], capital: first !== first.toLowerCase() });
+      tokens.push({ norm: n.text.slice(from, i), start, end: n.end[i - 1], capital: isCapital(text, start) });
     }
     from = i + 1;
   }
   return tokens;
+}
+
+/** Whether text[i] is a letter with a lower case of its own (ASCII without a string; empty: false). */
+function isCapital(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c >= 65 && c <= 90;
+  const first = text[i] ?? '';
+  return first !== first.toLowerCase();
 }
 
 /** The smallest span covering tokens [from, to). */
