@@ -152,8 +152,8 @@ export const ConfigSchema = z
     callbacks: z
       .object({
         timeoutMs: z.number().int().min(100).default(5_000),
-        /** Delivery attempts before a callback lands in the dead-letter list. */
-        attempts: z.number().int().min(1).default(10),
+        /** Delivery attempts before a callback lands in the dead-letter list (at most 1,023: the outbox counts them in a score, src/infra/outbox.ts). */
+        attempts: z.number().int().min(1).max(1_023).default(10),
         /** First retry delay; doubles each attempt, with jitter (10 attempts ≈ 17 min in all). */
         backoffMs: z.number().int().min(10).default(2_000),
         /** Per site and worker process: comments (or authors) whose next event is delivered at once, claimed in one batch. */
