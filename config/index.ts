@@ -51,6 +51,8 @@ export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']
   ['API_PROCESSES', ['http', 'processes'], 'number'],
   ['WORKER_CONCURRENCY', ['worker', 'concurrency'], 'number'],
   ['WORKER_METRICS_PORT', ['worker', 'metricsPort'], 'number'],
+  ['WORKER_WATCHDOG_INTERVAL_MS', ['worker', 'watchdogIntervalMs'], 'number'],
+  ['WORKER_WATCHDOG_IDLE_MS', ['worker', 'watchdogIdleMs'], 'number'],
   ['MODERATION_GROUP_WINDOW_MS', ['worker', 'groupWindowMs'], 'number'],
   ['MODERATION_GROUP_MAX', ['worker', 'groupMax'], 'number'],
   ['CALLBACK_TIMEOUT_MS', ['callbacks', 'timeoutMs'], 'number'],

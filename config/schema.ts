@@ -143,6 +143,10 @@ export const ConfigSchema = z
         lockDurationMs: z.number().int().min(1_000).default(30_000),
         /** How often workers look for stalled jobs (held by a worker that died) and return them to the queue. */
         stalledIntervalMs: z.number().int().min(1_000).default(30_000),
+        /** How often the watchdog checks that each worker of this process still takes jobs. */
+        watchdogIntervalMs: z.number().int().min(100).default(5_000),
+        /** Jobs ready this long while a worker holds none: the watchdog replaces the worker. */
+        watchdogIdleMs: z.number().int().min(500).default(15_000),
         /** Port of the worker role's own /healthz and /metrics (0 picks a free port). */
         metricsPort: z.number().int().min(0).max(65535).default(9100),
         /** Window in which identical texts count as repeat posts. */

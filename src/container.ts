@@ -33,6 +33,7 @@ import { CoalescingModerationJobs } from './infra/moderation-jobs';
 import { createModerationQueue, type CallbackQueue, type ModerationQueue } from './infra/queues';
 import { createSiteClassifiers } from './infra/perspective/site-classifiers';
 import { createRedis, waitForReady } from './infra/redis';
+import { readyJobsOf, WorkerWatchdog } from './infra/worker-watchdog';
 import { SeenSignatures } from './infra/seen-signatures';
 import { UploadSlots } from './api/middleware/body';
 import type { Logger } from './logger';
@@ -72,7 +73,8 @@ export class Runtime {
   readonly jobs: CoalescingModerationJobs;
   /** Where events other than decisions (user.moderated) go: the outbox, on the API's connection. */
   readonly callbacks: CallbackQueue;
-  private readonly workers: Worker[] = [];
+  /** Starts the BullMQ workers and replaces any that stops taking jobs; closing it closes them. */
+  private watchdog?: WorkerWatchdog;
   private dispatcher?: CallbackDispatcher;
   private retention?: { close(): void };
   /** Site learning's retraining job, once started (worker role). */
@@ -212,10 +214,16 @@ export class Runtime {
 
   /**
    * Starts, on the patient connection, a moderation worker per queue shard, the callback dispatcher
-   * and the retention sweep.
+   * and the retention sweep. The BullMQ workers run under a watchdog (src/infra/worker-watchdog.ts).
    */
   startWorkers(): Worker[] {
     const { config, logger } = this.opts;
+    const watchdog = (this.watchdog = new WorkerWatchdog({
+      checkEveryMs: config.worker.watchdogIntervalMs,
+      idleMs: config.worker.watchdogIdleMs,
+      logger: logger.child({ component: 'worker-watchdog' }),
+      onReplace: (worker, reason) => this.metrics.workersReplaced.inc({ worker, reason }),
+    }));
     const { comments, articles, labels, adapters, outbox, erasures, siteTerms } = this.store(this.workerRedis);
     const publish = createPublisher(this.workerRedis, this.keys);
     // The trained model, loaded once per worker process; Perspective wraps it for sites that opt in.
@@ -241,18 +249,19 @@ export class Runtime {
       },
     };
     for (let shard = 0; shard < this.keys.queueShards; shard++) {
-      const moderation = startModerationWorker({
-        connection: this.queueRedis.worker,
-        keys: this.keys,
-        shard,
-        concurrency: config.worker.concurrency,
-        lockDurationMs: config.worker.lockDurationMs,
-        stalledIntervalMs: config.worker.stalledIntervalMs,
-        logger: workerLogger,
-        metrics: this.metrics,
-        deps,
-      });
-      this.workers.push(moderation);
+      const start = () =>
+        startModerationWorker({
+          connection: this.queueRedis.worker,
+          keys: this.keys,
+          shard,
+          concurrency: config.worker.concurrency,
+          lockDurationMs: config.worker.lockDurationMs,
+          stalledIntervalMs: config.worker.stalledIntervalMs,
+          logger: workerLogger,
+          metrics: this.metrics,
+          deps,
+        });
+      watchdog.watch({ name: `moderation:${shard}`, start, readyJobs: () => readyJobsOf(this.queue.queues[shard]) });
       // Comments of jobs that failed for good while no worker could flag them (it died first).
       recoverFailedJobs(this.queue.queues[shard], { deps, logger: workerLogger, metrics: this.metrics }).catch((err: Error) =>
         workerLogger.error({ err: err.message }, 'could not look for failed moderation jobs at start-up'),
@@ -285,18 +294,19 @@ export class Runtime {
         everyMs: config.siteLearning.retrainEveryMs,
         logger: logger.child({ component: 'site-training' }),
         deps: { labels, adapters, classifier: this.localClassifier(), settings: config.siteLearning, now: this.now },
+        watchdog,
       }).catch((err: unknown) => {
         logger.error({ err }, 'site training job could not start; sites keep their current adapters');
         return undefined;
       });
     }
-    return this.workers;
+    return watchdog.workers;
   }
 
   /** Graceful stop: workers finish (or return) their jobs, then queues and connections close. */
   async close(): Promise<void> {
     this.retention?.close();
-    await Promise.allSettled([...this.workers.map((w) => w.close()), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
+    await Promise.allSettled([this.watchdog?.close(), this.dispatcher?.close(), this.siteTraining?.then((t) => t?.close())]);
     await this.jobs.flush().catch(() => undefined);
     await Promise.allSettled([this.queue.close()]);
     await Promise.allSettled([this.apiRedis, this.workerRedis, this.queueRedis.api, this.queueRedis.worker].map((r) => r.quit()));

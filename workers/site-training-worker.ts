@@ -8,6 +8,7 @@ import type { Keys } from '../src/infra/keys';
 import type { Logger } from '../src/logger';
 import { trainingDue, trainSite, type TrainSiteDeps } from '../src/use-cases/train-site';
 import { rateLimitedErrorLog } from '../src/infra/queues';
+import { readyJobsOf, type WorkerWatchdog } from '../src/infra/worker-watchdog';
 
 export interface SiteTrainingWorkerOptions {
   connection: ConnectionOptions;
@@ -16,6 +17,8 @@ export interface SiteTrainingWorkerOptions {
   everyMs: number;
   logger: Logger;
   deps: TrainSiteDeps;
+  /** Watches the worker (replaced if it stops taking jobs); the watchdog then closes it too. */
+  watchdog?: WorkerWatchdog;
 }
 
 /** The scheduler's queue and the worker; close both on shutdown. */
@@ -48,15 +51,19 @@ export async function retrainDueSites(sites: readonly string[], deps: TrainSiteD
 export async function startSiteTrainingWorker(opts: SiteTrainingWorkerOptions): Promise<SiteTraining> {
   const queue = new Queue(opts.keys.siteTrainingQueue, { connection: opts.connection, prefix: opts.keys.queuePrefix(0) });
   await queue.upsertJobScheduler('retrain-sites', { every: opts.everyMs }, { name: 'retrain', data: {}, opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 100 } } });
-  const worker = new Worker(opts.keys.siteTrainingQueue, () => retrainDueSites(opts.sites, opts.deps, opts.logger), {
-    connection: opts.connection,
-    prefix: opts.keys.queuePrefix(0),
-    concurrency: 1,
-    // Training holds the event loop for a while on large label sets; do not let the lock lapse meanwhile.
-    lockDuration: 10 * 60_000,
-  });
-  // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+  const start = () => {
+    const worker = new Worker(opts.keys.siteTrainingQueue, () => retrainDueSites(opts.sites, opts.deps, opts.logger), {
+      connection: opts.connection,
+      prefix: opts.keys.queuePrefix(0),
+      concurrency: 1,
+      // Training holds the event loop for a while on large label sets; do not let the lock lapse meanwhile.
+      lockDuration: 10 * 60_000,
+    });
+    // One structured line per 10 s during a Redis outage, not a stack trace per reconnection attempt.
+    worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'site-training' }));
+    return worker;
+  };
   queue.on('error', rateLimitedErrorLog(opts.logger, { queue: 'site-training' }));
-  worker.on('error', rateLimitedErrorLog(opts.logger, { worker: 'site-training' }));
+  const worker = opts.watchdog ? opts.watchdog.watch({ name: 'site-training', start, readyJobs: () => readyJobsOf(queue) }) : start();
   return { queue, worker, close: async () => { await worker.close(); await queue.close(); } };
 }

@@ -64,6 +64,12 @@ export function createMetrics(sources?: MetricsSources) {
     labelNames: ['site', 'reason'],
     registers: [registry],
   });
+  const workersReplaced = new Counter({
+    name: 'workers_replaced_total',
+    help: 'BullMQ workers the watchdog replaced because they stopped running or took no jobs while jobs were ready (alert on any increase)',
+    labelNames: ['worker', 'reason'],
+    registers: [registry],
+  });
 
   if (sources) {
     /** A gauge filled from Redis at scrape time: `read` gives rows of [labels, value]. */
@@ -95,5 +101,5 @@ export function createMetrics(sources?: MetricsSources) {
     }
   }
 
-  return { registry, httpRequests, httpDuration, jobDuration, decisionLatency, decisionsProcessed, callbackFailures, callbacksDelivered, callbacksDeadLettered, jobsGivenUp };
+  return { registry, httpRequests, httpDuration, jobDuration, decisionLatency, decisionsProcessed, callbackFailures, callbacksDelivered, callbacksDeadLettered, jobsGivenUp, workersReplaced };
 }
