@@ -58,7 +58,11 @@ describe('Redis Cluster', () => {
         redis: { url: `redis://127.0.0.1:${cluster.ports[0]}`, clusterNodes: cluster.nodes, prefix: 'cm', queueShards: 3 },
         // Short retries: a callback that failed while a master restarted is retried within seconds.
         callbacks: { attempts: 12, backoffMs: 50 },
-        worker: { backoffMs: 100 },
+        // The watchdog checks every second and replaces a worker idle with jobs ready for 5 s.
+        worker: { backoffMs: 100, watchdogIntervalMs: 1_000, watchdogIdleMs: 5_000 },
+        // The retraining job every second on the cluster whose master the restart test stops (its
+        // queue shares that master with moderation shard 0); see docs/reliability.md, worker watchdog.
+        siteLearning: { retrainEveryMs: 1_000 },
         sites: SITES.map((id) => ({ id, webhookSecrets: [secret(id)], callbackUrl: receiver.url, policy: FLAG_ONLY })),
         moderators: [{ name: 'cluster-moderator', tokenSha256: sha256Hex(TOKEN), sites: SITES }],
       },
