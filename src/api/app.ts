@@ -2,7 +2,6 @@
  * The HTTP API as an Express app: security headers, request logging and metrics, the public v1
  * routes, and one error handler. Everything it talks to arrives in `ApiDeps`.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -29,7 +28,7 @@ import { labelRoutes } from './routes/labels';
 import { opsRoutes } from './routes/ops';
 import { webhookRoutes } from './routes/webhooks';
 import { createSchemas } from './schemas';
-import { createIngestLane, headersSetBy } from './ingest-lane';
+import { createIngestLane, headersSetBy, requestIdOf } from './ingest-lane';
 
 export interface ApiDeps {
   config: Readonly<Config>;
@@ -86,7 +85,7 @@ export function createApp(deps: ApiDeps): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },

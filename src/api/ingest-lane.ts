@@ -69,7 +69,7 @@ export function createIngestLane(o: IngestLaneOptions): IngestLane {
     if (!o.slots.tryAcquire()) return false;
 
     const started = performance.now();
-    const reqId = (h['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    const reqId = requestIdOf(req);
     const chunks: Buffer[] = [];
     let released = false;
     const release = () => {
@@ -120,6 +120,9 @@ export function createIngestLane(o: IngestLaneOptions): IngestLane {
     return true;
   };
 }
+
+/** The caller's `X-Request-Id` (at most 100 characters), or a new one: the app's and the lane's request ids. */
+export const requestIdOf = (req: IncomingMessage): string => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
 
 /**
  * The headers a middleware that only sets headers (helmet) puts on every answer, read once by

@@ -41,7 +41,6 @@ export interface SignatureOptions {
 
 /** The deprecated v1 scheme (body only) is accepted on the comment POST alone. */
 const v1AllowedFor = (method: string, target: string) => method === 'POST' && /^\/v1\/sites\/[^/]+\/comments\/?$/.test(target.split('?')[0]);
-const v1Allowed = (req: Request) => v1AllowedFor(req.method, req.originalUrl);
 
 /** What a CMS's signed request carries, framework-free (the Express guards and the ingest lane share it). */
 export interface SignedInput {
@@ -88,7 +87,7 @@ async function checkSignature(req: Request, res: Response, opts: SignatureOption
 
 /** The signature header alone (no body needed): present, well-formed, fresh, v2 unless v1 is allowed here. */
 function checkHeader(req: Request, toleranceSeconds: number): void {
-  const pre = precheckSignature(req.get(SIGNATURE_HEADER), toleranceSeconds, v1Allowed(req));
+  const pre = precheckCmsHeader(req.method, req.originalUrl, req.get(SIGNATURE_HEADER), toleranceSeconds);
   if (!pre.ok) throw badSignature(pre.reason);
 }
 
