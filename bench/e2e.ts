@@ -88,6 +88,12 @@ async function commandStats(redis: Redis): Promise<Map<string, number>> {
   for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out.set(m[1], Number(m[2]));
   return out;
 }
+/** Bytes Redis read from and wrote to its clients since it started (INFO stats). */
+async function netBytes(redis: Redis): Promise<{ input: number; output: number }> {
+  const info = await redis.info('stats');
+  const get = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, 'm').exec(info)?.[1]);
+  return { input: get('total_net_input_bytes'), output: get('total_net_output_bytes') };
+}
 const usedMemory = async (redis: Redis) => Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))![1]);
 
 interface Proc {
@@ -278,6 +284,7 @@ async function main(): Promise<void> {
     const stats0 = await commandStats(redis);
     const mem0 = await usedMemory(redis);
     const rcpu0 = await redisCpu(redis);
+    const net0 = await netBytes(redis);
     const cpu0 = cpu();
     const ids: string[] = [];
     const acceptLat: number[] = [];
@@ -306,6 +313,7 @@ async function main(): Promise<void> {
     const cpu1 = cpu();
     const rcpu1 = await redisCpu(redis);
     const stats1 = await commandStats(redis);
+    const net1 = await netBytes(redis);
     const jobs1 = await jobsDone(workerPorts);
     // Completed jobs are trimmed to keepCompleted; wait a moment for the callback jobs to finish too.
     await sleep(500);
@@ -327,6 +335,7 @@ async function main(): Promise<void> {
     console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
     console.log(`  moderation jobs: ${fmt(jobs1 - jobs0)} for ${total} comments (${fmt(total / (jobs1 - jobs0), 1)} comments per job)`);
     console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.filter(([, n]) => n / total >= 0.5).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
+    console.log(`  Redis traffic per comment: ${fmt((net1.input - net0.input) / total)} B received from clients, ${fmt((net1.output - net0.output) / total)} B sent to them`);
     console.log(`  Redis memory per stored comment: ${fmt(sampleBytes / sample.length)} B (MEMORY USAGE of comment hash + history, ${sample.length} sampled); used_memory grew ${fmt((mem1 - mem0) / total)} B per comment (includes thread entries, author records, retained jobs)`);
 
     // 3. Fixed offered rates (open loop): accept→decision percentiles.
