@@ -36,7 +36,46 @@ local function indexes_of(qidx, status, stPre, stPost)
 end
 `;
 
-const CHECK_TYPES = `
+/**
+ * Lua: an article's thread list has a version hash next to it (\`<list key>:v\`): \`n\` counts the entries
+ * pushed onto it; \`o\` (Redis's TIME when \`n\` was created) and \`g\` (bumped whenever entries leave it
+ * otherwise than by trimming its tail: an edit moving a comment to another article, an erasure) make a
+ * token. A reader that saw \`n\` pushes under the same token holds the list as it is but for the newest
+ * entries pushed since, so it reads only those (\`THREAD_READ\`). Every write to a thread list calls these.
+ */
+export const THREAD_VERSION_LUA = `
+local function thread_pushed(list)
+  if redis.call('HINCRBY', list .. ':v', 'n', 1) == 1 then
+    local t = redis.call('TIME')
+    redis.call('HSET', list .. ':v', 'o', t[1] .. '.' .. t[2])
+  end
+end
+local function thread_changed(list)
+  redis.call('HINCRBY', list .. ':v', 'g', 1)
+end
+`;
+
+/**
+ * An article's thread list, newest first, read against what the reader last saw of it. KEYS: the list.
+ * ARGV: pushes seen (-1: none), token seen, cap. Answers {pushes, token, 1, the entries pushed since}
+ * when the reader's copy is still the list's tail, else {pushes, token, 0, the first \`cap\` entries}
+ * (token '' for a list written before versions: not to be kept).
+ */
+export const THREAD_READ = `
+local v = redis.call('HMGET', KEYS[1] .. ':v', 'n', 'g', 'o')
+local n = tonumber(v[1]) or 0
+local token = ''
+if v[3] then token = v[3] .. '/' .. (v[2] or '0') end
+local cap = tonumber(ARGV[3])
+local d = n - tonumber(ARGV[1])
+if token ~= '' and token == ARGV[2] and d >= 0 and d < cap then
+  if d == 0 then return {n, token, 1, {}} end
+  return {n, token, 1, redis.call('LRANGE', KEYS[1], 0, d - 1)}
+end
+return {n, token, 0, redis.call('LRANGE', KEYS[1], 0, cap - 1)}
+`;
+
+const CHECK_TYPES = `${THREAD_VERSION_LUA}
 local function wrongType(list, checked)
   for i = 1, #list, 2 do
     if not checked[list[i]] then
@@ -68,6 +107,10 @@ local function trim_capped(key, length, cap)
 end
 local function push_capped(key, value, cap)
   trim_capped(key, redis.call('LPUSH', key, value), cap)
+end
+local function thread_push(list, entry, cap)
+  push_capped(list, entry, cap)
+  thread_pushed(list)
 end
 -- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
 -- in the history list (h nil), where their new entries go too (its type checked first, as before).
@@ -108,6 +151,7 @@ local function created(K, C, S)
     return {'error', refused}
   end
   trim_capped(K[4], length, tonumber(S[3]))
+  thread_pushed(K[4])
   redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']', 'sq', 0)
   return {'created', 'queued'}
 end
@@ -131,6 +175,7 @@ local function ingest(K, C, S, checked)
     for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
       if cjson.decode(e).id == C[3] then redis.call('LREM', oldList, 0, e) end
     end
+    thread_changed(oldList)
   end
   if cur[1] == C[2] then
     if not moved then return {'duplicate', cur[2]} end
@@ -148,7 +193,7 @@ local function ingest(K, C, S, checked)
       redis.call('HSET', K[1], 'qidx', cjson.encode(ks))
     end
     redis.call('HSET', K[1], 'comment', C[1], 'updatedAt', S[1])
-    push_capped(K[4], C[4], tonumber(S[3]))
+    thread_push(K[4], C[4], tonumber(S[3]))
     return {'duplicate', cur[2]}
   end
   for _, k in ipairs(indexes_of(cur[3], cur[2], S[10], S[11])) do redis.call('ZREM', k, C[3]) end
@@ -160,7 +205,7 @@ local function ingest(K, C, S, checked)
     redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'updatedAt', S[1])
     redis.call('RPUSH', K[2], entry)
   end
-  push_capped(K[4], C[4], tonumber(S[3]))
+  thread_push(K[4], C[4], tonumber(S[3]))
   return {'edited', 'queued'}
 end
 `;

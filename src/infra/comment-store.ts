@@ -6,10 +6,11 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY, THREAD_READ } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
 import { Memo } from '../moderation/memo';
 import { InFlight } from './in-flight';
+import { LruMap } from './lru-map';
 import { TickBatch } from './tick-batch';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
@@ -51,7 +52,7 @@ export interface ApplyDecisionInput {
 
 /**
  * What the pipeline reads of an earlier comment in the thread, kept in a capped list per article
- * (`keys.articleThread`) so a worker loads the whole thread in one LRANGE. `t`: ms received (or edited).
+ * (`keys.articleThread`) so a worker loads the whole thread in one read (`threadBefore`). `t`: ms received (or edited).
  */
 export interface ThreadEntry {
   id: string;
@@ -71,13 +72,16 @@ export class CommentStore {
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
   /**
-   * Thread entries already parsed, by their JSON text: every comment on an article reads mostly the same
-   * entries, so each is parsed once, and its body stays one string (whose hash the relevance memo reuses).
-   * Entries are never modified; an edit pushes a new one.
+   * What this process last read of each article's thread list (entries parsed, newest first, at most
+   * `threadCap`), with the list's version: a later read fetches only the entries pushed since, and the
+   * whole list again whenever entries left it otherwise (an erasure, an edit moving a comment).
+   * Every comment on an article reads mostly the same entries: each is parsed once, and its body stays
+   * one string (whose hash the relevance memo reuses). Entries are never modified; an edit pushes a new one.
    */
-  private readonly threadEntries = new Memo<ThreadEntry>(PARSED_ENTRIES_MEMO);
-  /** The head of an article's thread list, read once for the comments of a group that need it at the same time. */
-  private readonly threadReads = new InFlight<string[]>();
+  private readonly threads = new LruMap<string, CachedThread>(CACHED_THREADS);
+  private readonly threadScript: (key: string, pushes: number, token: string, cap: number) => Promise<[number, string, 0 | 1, string[]]>;
+  /** An article's thread list, read once for the comments of a group that need it at the same time. */
+  private readonly threadReads = new InFlight<readonly ThreadEntry[]>();
   /** Entries of authors' decision lists, parsed once the same way (a prolific author's 50 for every comment). */
   private readonly authorEntries = new Memo<AuthorHistoryEntry>(PARSED_ENTRIES_MEMO);
 
@@ -86,8 +90,9 @@ export class CommentStore {
     private readonly keys: Keys,
     threadSize = 20,
   ) {
-    this.ingestScript = script(redis, 'cmIngestV7', INGEST_KEYS, INGEST);
-    this.ingestManyScript = script(redis, 'cmIngestManyV4', null, INGEST_MANY);
+    this.ingestScript = script(redis, 'cmIngestV8', INGEST_KEYS, INGEST);
+    this.ingestManyScript = script(redis, 'cmIngestManyV5', null, INGEST_MANY);
+    this.threadScript = script(redis, 'cmThreadReadV1', 1, THREAD_READ);
     this.applyScript = script(redis, 'cmApplyDecisionV7', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
     this.applyManyScript = script(redis, 'cmApplyDecisionsV5', null, APPLY_MANY);
@@ -228,29 +233,35 @@ export class CommentStore {
 
   /**
    * The latest version of up to `limit` comments on an article received before `beforeMs`, oldest
-   * first, from the capped thread list (newest first, `3 × threadSize` entries, a quarter more until trimmed). Reads `limit` + a few
-   * entries first (a worker keeping up finds few newer comments ahead of its own), and the rest of
-   * the list only when those were not enough.
+   * first, from the capped thread list (newest first, `3 × threadSize` entries, a quarter more until
+   * trimmed), as this process last read it plus the entries pushed since.
    */
   async threadBefore(site: string, articleId: string, beforeMs: number, limit: number, excludeId?: string): Promise<ThreadEntry[]> {
     if (limit <= 0) return [];
     const key = this.keys.articleThread(site, articleId);
-    const first = Math.min(this.threadCap, limit + THREAD_SLACK);
+    const entries = await this.threadReads.run(key, () => this.readThread(key));
     const seen = new Set<string>(excludeId ? [excludeId] : []);
     const out: ThreadEntry[] = [];
-    const take = (raw: string[]) => {
-      for (const s of raw) {
-        const e = this.threadEntries.get(s, () => JSON.parse(s) as ThreadEntry);
-        if (e.t >= beforeMs || seen.has(e.id)) continue;
-        seen.add(e.id);
-        out.push(e);
-        if (out.length === limit) return;
-      }
-    };
-    const head = await this.threadReads.run(`${key}\u0000${first}`, () => this.redis.lrange(key, 0, first - 1));
-    take(head);
-    if (out.length < limit && head.length === first && first < this.threadCap) take(await this.redis.lrange(key, first, this.threadCap - 1));
+    for (const e of entries) {
+      if (e.t >= beforeMs || seen.has(e.id)) continue;
+      seen.add(e.id);
+      out.push(e);
+      if (out.length === limit) break;
+    }
     return out.reverse();
+  }
+
+  /** The first `threadCap` entries of a thread list: what this process held of it, updated with what changed. */
+  private async readThread(key: string): Promise<readonly ThreadEntry[]> {
+    const held = this.threads.get(key);
+    const [pushes, token, onlyNew, raw] = await this.threadScript(key, held?.pushes ?? -1, held?.token ?? '', this.threadCap);
+    const fresh = raw.map((s) => JSON.parse(s) as ThreadEntry);
+    const entries = onlyNew && held ? (fresh.length ? [...fresh, ...held.entries].slice(0, this.threadCap) : held.entries) : fresh;
+    // Reads of one article overlap only across ticks; the one that saw the most pushes is kept.
+    const now = this.threads.get(key);
+    if (!token) this.threads.delete(key);
+    else if (!now || now.token !== token || now.pushes <= pushes) this.threads.set(key, { pushes, token, entries });
+    return entries;
   }
 
   /** Several records at once (missing ones are skipped), without history. */
@@ -291,8 +302,15 @@ export class CommentStore {
   }
 }
 
-/** Thread entries read beyond the ones needed, for comments that arrived after the one being judged. */
-const THREAD_SLACK = 8;
+/** Articles whose thread list a process keeps (at most `3 × threadSize` entries each). */
+const CACHED_THREADS = 1024;
+
+/** A thread list as a process last read it: its first entries, parsed, and the version it had. */
+interface CachedThread {
+  pushes: number;
+  token: string;
+  entries: readonly ThreadEntry[];
+}
 /** Parsed list entries kept per store and kind (twice this at most: the memo has two generations). */
 const PARSED_ENTRIES_MEMO = 8192;
 

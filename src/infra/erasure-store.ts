@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RedisClient as Redis } from './redis';
-import { QUEUE_INDEXES_LUA } from './comment-scripts';
+import { QUEUE_INDEXES_LUA, THREAD_VERSION_LUA } from './comment-scripts';
 import { KEY_PART_LUA, keyAround, type Keys } from './keys';
 import { authorSubject, commentSubject } from './outbox';
 import { FORGET_POSTER_LUA } from './recent-posters';
@@ -21,7 +21,7 @@ import type { CommentInput } from '../moderation/types';
 //       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones), the
 //       article's thread list key around the article id (2), the Approved/Rejected listing's key around
 //       the status (2).
-const ERASE_COMMENT = `${KEY_PART_LUA}${QUEUE_INDEXES_LUA}${FORGET_POSTER_LUA}
+const ERASE_COMMENT = `${THREAD_VERSION_LUA}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}${FORGET_POSTER_LUA}
 local h = redis.call('HMGET', KEYS[1], 'comment', 'qidx', 'status')
 if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
   redis.call('ZREM', KEYS[8], ARGV[1])
@@ -38,7 +38,10 @@ if h[1] then
   redis.call('SREM', ARGV[7] .. key_part(c.author.id) .. ARGV[8], ARGV[1])
   local tl = ARGV[11] .. key_part(c.articleId) .. ARGV[12]
   for _, e in ipairs(redis.call('LRANGE', tl, 0, -1)) do
-    if cjson.decode(e).id == ARGV[1] then redis.call('LREM', tl, 0, e) end
+    if cjson.decode(e).id == ARGV[1] then
+      redis.call('LREM', tl, 0, e)
+      thread_changed(tl)
+    end
   end
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
