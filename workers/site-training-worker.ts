@@ -24,7 +24,8 @@ export interface SiteTrainingWorkerOptions {
 /** The scheduler's queue and the worker; close both on shutdown. */
 export interface SiteTraining {
   queue: Queue;
-  worker: Worker;
+  /** The worker running now (with a watchdog, the replacement of one it replaced). */
+  readonly worker: Worker;
   close(): Promise<void>;
 }
 
@@ -64,6 +65,12 @@ export async function startSiteTrainingWorker(opts: SiteTrainingWorkerOptions): 
     return worker;
   };
   queue.on('error', rateLimitedErrorLog(opts.logger, { queue: 'site-training' }));
-  const worker = opts.watchdog ? opts.watchdog.watch({ name: 'site-training', start, readyJobs: () => readyJobsOf(queue) }) : start();
-  return { queue, worker, close: async () => { await worker.close(); await queue.close(); } };
+  const { watchdog } = opts;
+  if (!watchdog) {
+    const worker = start();
+    return { queue, worker, close: async () => { await worker.close(); await queue.close(); } };
+  }
+  const slot = watchdog.watch({ name: 'site-training', start, readyJobs: () => readyJobsOf(queue) });
+  // The watchdog closes the worker it runs now (and any it replaced); this closes the queue.
+  return { queue, get worker() { return watchdog.current(slot); }, close: () => queue.close() };
 }

@@ -38,6 +38,8 @@ export interface WorkerWatchdogOptions {
 
 interface Slot {
   spec: WatchedWorker;
+  /** The worker `watch` started (and answered). */
+  first: Worker;
   worker: Worker;
   /** Ids of the jobs this worker is processing (from its own events). */
   held: Set<string>;
@@ -59,11 +61,17 @@ export class WorkerWatchdog {
 
   /** Starts the worker and watches it from now on. */
   watch(spec: WatchedWorker): Worker {
-    const slot: Slot = { spec, worker: undefined as unknown as Worker, held: new Set(), lastProgress: Date.now() };
+    const slot: Slot = { spec, first: undefined as unknown as Worker, worker: undefined as unknown as Worker, held: new Set(), lastProgress: Date.now() };
     this.launch(slot);
+    slot.first = slot.worker;
     this.slots.push(slot);
     this.schedule();
     return slot.worker;
+  }
+
+  /** The worker running now in place of `first` (what `watch` answered): itself, or its latest replacement. */
+  current(first: Worker): Worker {
+    return this.slots.find((s) => s.first === first)?.worker ?? first;
   }
 
   /** The workers running now (replacements in place of the workers they replaced). */

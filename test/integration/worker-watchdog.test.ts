@@ -80,6 +80,7 @@ describe('worker watchdog', () => {
     await waitFor(() => (replaced.length ? true : undefined), 'the watchdog to replace the worker', 60_000);
     expect(replaced).toEqual(['idle']);
     expect(watchdog.workers[0]).not.toBe(first);
+    expect(watchdog.current(first)).toBe(watchdog.workers[0]);
 
     await waitFor(async () => ((await queue.getJobCounts('completed')).completed === 4 ? true : undefined), 'the waiting jobs to complete', 60_000);
     expect(Object.fromEntries(runs)).toEqual({ 'warm-up': 1, a: 1, b: 1, c: 1 });
