@@ -48,6 +48,7 @@ export const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']
   ['REDIS_START_LOCAL', ['redis', 'startLocal'], 'boolean'],
   ['REDIS_CLUSTER_NODES', ['redis', 'clusterNodes'], 'string'],
   ['REDIS_QUEUE_SHARDS', ['redis', 'queueShards'], 'number'],
+  ['REDIS_SOCKET_TIMEOUT_MS', ['redis', 'socketTimeoutMs'], 'number'],
   ['API_PROCESSES', ['http', 'processes'], 'number'],
   ['WORKER_CONCURRENCY', ['worker', 'concurrency'], 'number'],
   ['WORKER_METRICS_PORT', ['worker', 'metricsPort'], 'number'],

@@ -119,6 +119,17 @@ export const ConfigSchema = z
         queueShards: z.number().int().min(1).max(1024).default(1),
         /** Start a private redis-server for local use when nothing answers (never in production). */
         startLocal: z.boolean().default(true),
+        /**
+         * A connection with commands outstanding that receives nothing for this long is dropped and reopened
+         * (a silent network path, e.g. a NAT or firewall that forgot it). 0: never. Must outlast the longest
+         * script and BullMQ's longest blocking fetch (10 s).
+         */
+        socketTimeoutMs: z
+          .number()
+          .int()
+          .min(0)
+          .refine((ms) => ms === 0 || ms >= 11_000, 'redis.socketTimeoutMs must be 0 (never) or at least 11000: longer than BullMQ\'s longest blocking fetch (10 s)')
+          .default(30_000),
       })
       .prefault({}),
     worker: z

@@ -17,6 +17,12 @@ export type RedisClient = Redis | Cluster;
 export interface RedisTarget {
   url: string;
   clusterNodes?: string;
+  /**
+   * A connection with commands outstanding that receives nothing for this long is dropped (ioredis's
+   * `socketTimeout`): a silent network path then ends in a reconnection instead of a wait without end.
+   * 0: never. Must outlast the longest script and BullMQ's longest blocking fetch (10 s).
+   */
+  socketTimeoutMs?: number;
 }
 
 /** The cluster seed nodes of a target, or null for a single Redis. */
@@ -30,10 +36,18 @@ export function clusterNodesOf(target: RedisTarget): ClusterNode[] | null {
   });
 }
 
-function roleOptions(role: RedisRole, name: string): RedisOptions {
+/**
+ * Per role. On a dropped connection (closed, or silent past `socketTimeoutMs`) the unanswered commands
+ * are sent again once it reconnects (ioredis's default; our scripts are idempotent: a delivery or a
+ * decision written twice is a duplicate); an API command fails (503, the CMS retries) if the connection
+ * does not come back at the first attempt. On a cluster, a node's dropped connection fails its
+ * unanswered commands: an API request answers 503, a worker's job is retried.
+ */
+function roleOptions(role: RedisRole, name: string, socketTimeoutMs: number | undefined): RedisOptions {
+  const socketTimeout = socketTimeoutMs ? { socketTimeout: socketTimeoutMs } : {};
   return role === 'worker'
-    ? { maxRetriesPerRequest: null, connectionName: name }
-    : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name };
+    ? { maxRetriesPerRequest: null, connectionName: name, ...socketTimeout }
+    : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name, ...socketTimeout };
 }
 
 /**
@@ -43,7 +57,7 @@ function roleOptions(role: RedisRole, name: string): RedisOptions {
 export function createRedis(target: RedisTarget | string, role: RedisRole, name: string, { autoPipelining = true } = {}): RedisClient {
   const t = typeof target === 'string' ? { url: target } : target;
   const nodes = clusterNodesOf(t);
-  const options = roleOptions(role, name);
+  const options = roleOptions(role, name, t.socketTimeoutMs);
   const redis: RedisClient = nodes
     ? new Cluster(nodes, {
         redisOptions: options,

@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { WORKER_CONCURRENCY: '0' } })).toThrow(/worker\.concurrency/);
   });
 
+  it('drops silent Redis connections after 30 s unless told otherwise, never sooner than a blocking fetch lasts', () => {
+    expect(loadConfig({ env: {} }).redis.socketTimeoutMs).toBe(30_000);
+    expect(loadConfig({ env: { REDIS_SOCKET_TIMEOUT_MS: '0' } }).redis.socketTimeoutMs).toBe(0);
+    expect(loadConfig({ env: { REDIS_SOCKET_TIMEOUT_MS: '15000' } }).redis.socketTimeoutMs).toBe(15_000);
+    expect(() => loadConfig({ env: { REDIS_SOCKET_TIMEOUT_MS: '5000' } })).toThrow(/redis\.socketTimeoutMs must be 0 \(never\) or at least 11000/);
+  });
+
   it('reads sites from CONFIG_FILE with secrets taken from the environment', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'sites.json');
