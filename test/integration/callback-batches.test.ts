@@ -2,12 +2,11 @@
  * A site with `callbackBatchMax` gets its events together: `{type: "batch", site, events}` per
  * request, signed like a single callback, with the same per-comment order, retries and dead letters.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startCallbackReceiver } from '../../src/client/callback-receiver';
 import { batchBody } from '../../src/infra/callback-sender';
 import { signatureHeader, verifySignature } from '../../src/security/signature';
 import { signed } from '../security/signed-request';
+import { startCmsEndpoint } from '../support/cms-endpoint';
 import { startService, waitFor, type TestService } from './harness';
 
 const SECRET = 'batch-secret-1';
@@ -24,25 +23,16 @@ interface Delivery {
 /** A CMS endpoint on loopback that answers what the test says and records every request. */
 async function startCms() {
   const deliveries: Delivery[] = [];
-  const state = { status: 204 };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      deliveries.push({
-        status: state.status,
-        signatureOk: verifySignature(req.headers['x-signature'] as string, raw, [SECRET], 300).ok,
-        count: req.headers['x-event-count'] as string | undefined,
-        eventIdHeader: req.headers['x-event-id'] as string | undefined,
-        body: JSON.parse(raw.toString()),
-      });
-      res.writeHead(state.status).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, deliveries, state, close: () => new Promise((r) => server.close(r)) };
+  const endpoint = await startCmsEndpoint(({ headers, raw, status }) =>
+    deliveries.push({
+      status,
+      signatureOk: verifySignature(headers['x-signature'] as string, raw, [SECRET], 300).ok,
+      count: headers['x-event-count'] as string | undefined,
+      eventIdHeader: headers['x-event-id'] as string | undefined,
+      body: JSON.parse(raw.toString()),
+    }),
+  );
+  return { ...endpoint, deliveries };
 }
 
 let cms: Awaited<ReturnType<typeof startCms>>;

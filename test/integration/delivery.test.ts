@@ -2,8 +2,6 @@
  * Decisions travel back to the CMS: signed callbacks, retries, the dead-letter list and re-drive;
  * the worker's handling of bad jobs; readiness, metrics and a Redis outage.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import Redis from 'ioredis';
 import type { Express } from 'express';
@@ -12,6 +10,7 @@ import { Outbox } from '../../src/infra/outbox';
 import { createLogger } from '../../src/logger';
 import { signatureHeader, verifySignature } from '../../src/security/signature';
 import { signed } from '../security/signed-request';
+import { startCmsEndpoint } from '../support/cms-endpoint';
 import { REDIS_URL, startService, waitFor, type TestService } from './harness';
 
 const SECRET = 'delivery-secret-1';
@@ -26,21 +25,12 @@ interface Received {
 /** A CMS endpoint on loopback whose answer the test controls; it checks every signature. */
 async function startCms(secrets = [SECRET]) {
   const received: Received[] = [];
-  const state = { status: 204 };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const header = req.headers['x-signature'] as string;
-      const signatureOk = verifySignature(header, raw, secrets, 300).ok;
-      if (state.status < 300) received.push({ payload: JSON.parse(raw.toString()), signatureOk, header, eventIdHeader: req.headers['x-event-id'] as string });
-      res.writeHead(state.status).end();
-    });
+  const endpoint = await startCmsEndpoint(({ headers, raw, status }) => {
+    const header = headers['x-signature'] as string;
+    const signatureOk = verifySignature(header, raw, secrets, 300).ok;
+    if (status < 300) received.push({ payload: JSON.parse(raw.toString()), signatureOk, header, eventIdHeader: headers['x-event-id'] as string });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, state, close: () => new Promise((r) => server.close(r)) };
+  return { ...endpoint, received };
 }
 
 let cms: Awaited<ReturnType<typeof startCms>>;
