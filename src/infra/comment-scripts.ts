@@ -41,7 +41,8 @@ end
  * pushed onto it; \`o\` (Redis's TIME when \`n\` was created) and \`g\` (bumped whenever entries leave it
  * otherwise than by trimming its tail: an edit moving a comment to another article, an erasure) make a
  * token. A reader that saw \`n\` pushes under the same token holds the list as it is but for the newest
- * entries pushed since, so it reads only those (\`THREAD_READ\`). Every write to a thread list calls these.
+ * entries pushed since, so it reads only those (\`THREAD_READ\`). Every write to a thread list goes
+ * through these (pushes through \`thread_push\` or \`thread_pushed\`, removals through \`thread_remove\`).
  */
 export const THREAD_VERSION_LUA = `
 local function thread_pushed(list)
@@ -50,8 +51,16 @@ local function thread_pushed(list)
     redis.call('HSET', list .. ':v', 'o', t[1] .. '.' .. t[2])
   end
 end
-local function thread_changed(list)
-  redis.call('HINCRBY', list .. ':v', 'g', 1)
+-- Removes every entry of comment \`id\` from a thread list (an edit moving it away, an erasure).
+local function thread_remove(list, id)
+  local removed = false
+  for _, e in ipairs(redis.call('LRANGE', list, 0, -1)) do
+    if cjson.decode(e).id == id then
+      redis.call('LREM', list, 0, e)
+      removed = true
+    end
+  end
+  if removed then redis.call('HINCRBY', list .. ':v', 'g', 1) end
 end
 `;
 
@@ -172,10 +181,7 @@ local function ingest(K, C, S, checked)
     redis.call('ZREM', oldIds, C[3])
     redis.call('ZADD', K[3], score, C[3])
     local oldList = S[6] .. key_part(old) .. S[7]
-    for _, e in ipairs(redis.call('LRANGE', oldList, 0, -1)) do
-      if cjson.decode(e).id == C[3] then redis.call('LREM', oldList, 0, e) end
-    end
-    thread_changed(oldList)
+    thread_remove(oldList, C[3])
   end
   if cur[1] == C[2] then
     if not moved then return {'duplicate', cur[2]} end

@@ -37,12 +37,7 @@ if h[1] then
   end
   redis.call('SREM', ARGV[7] .. key_part(c.author.id) .. ARGV[8], ARGV[1])
   local tl = ARGV[11] .. key_part(c.articleId) .. ARGV[12]
-  for _, e in ipairs(redis.call('LRANGE', tl, 0, -1)) do
-    if cjson.decode(e).id == ARGV[1] then
-      redis.call('LREM', tl, 0, e)
-      thread_changed(tl)
-    end
-  end
+  thread_remove(tl, ARGV[1])
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[5], ARGV[2])
