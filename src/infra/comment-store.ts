@@ -69,6 +69,7 @@ export class CommentStore {
   private readonly repeats: RecentPosters;
   /** Single deliveries stored in the same tick (concurrent webhooks) for one site and time: one script call. */
   private readonly ingests: TickBatch<{ outcome: IngestOutcome; status: CommentStatus }, { site: string; comment: CommentInput; hash: string; now: Date }>;
+  private readonly fixedIndexesBySite = new Map<string, Set<string>>();
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
   /**
@@ -175,9 +176,15 @@ export class CommentStore {
     return answers.map(([outcome, previous, sequence]) => (outcome === 'error' ? new Error(previous) : { outcome, previous, sequence }));
   }
 
+  /** The site's fixed-name queue indexes (no type check needed), built once per site. */
   private fixedIndexes(site: string): Set<string> {
-    const k = this.keys;
-    return new Set([k.flaggedByPriority(site), k.flaggedByAge(site), k.escalated(site), k.decidedByStatus(site, 'approved'), k.decidedByStatus(site, 'rejected')]);
+    let fixed = this.fixedIndexesBySite.get(site);
+    if (!fixed) {
+      const k = this.keys;
+      fixed = new Set([k.flaggedByPriority(site), k.flaggedByAge(site), k.escalated(site), k.decidedByStatus(site, 'approved'), k.decidedByStatus(site, 'rejected')]);
+      this.fixedIndexesBySite.set(site, fixed);
+    }
+    return fixed;
   }
 
   private applyParts(input: ApplyDecisionInput): { keys: string[]; args: string[] } {
