@@ -6,7 +6,7 @@
  * (`REDIS_CLUSTER_NODES=host:port,…` or a `redis+cluster://host:port,host:port` URL) the connection is
  * an ioredis `Cluster`; keys carry per-site hash tags (see keys.ts) so every script touches one slot.
  */
-import Redis, { Cluster, type ClusterNode, type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'api' | 'worker';
 
@@ -40,14 +40,37 @@ export function clusterNodesOf(target: RedisTarget): ClusterNode[] | null {
  * Per role. On a dropped connection (closed, or silent past `socketTimeoutMs`) the unanswered commands
  * are sent again once it reconnects (ioredis's default; our scripts are idempotent: a delivery or a
  * decision written twice is a duplicate); an API command fails (503, the CMS retries) if the connection
- * does not come back at the first attempt. On a cluster, a node's dropped connection fails its
- * unanswered commands: an API request answers 503, a worker's job is retried.
+ * does not come back at the first attempt. The same holds for each node connection of a cluster
+ * (`clusterOptions`).
  */
 function roleOptions(role: RedisRole, name: string, socketTimeoutMs: number | undefined): RedisOptions {
   const socketTimeout = socketTimeoutMs ? { socketTimeout: socketTimeoutMs } : {};
   return role === 'worker'
     ? { maxRetriesPerRequest: null, connectionName: name, ...socketTimeout }
     : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name, ...socketTimeout };
+}
+
+/** Reconnection delay after the `times`-th attempt, for the cluster and for each of its node connections. */
+const clusterRetry = (times: number) => Math.min(100 * times, 2_000);
+
+/**
+ * The options of a Redis Cluster client for `role`. Each node connection reconnects by itself
+ * (`clusterNodeRetryStrategy`) and then sends its unanswered commands again, as a single Redis does.
+ * ioredis's default instead drops the node and waits for the slot map: a command whose node went
+ * silent failed ("Connection is closed") whenever the cluster was not ready at that moment, e.g. when
+ * every node's path went silent at once. A node that left the slot map is disconnected by the next
+ * refresh, which ends its reconnections and sends its commands to the node that now owns their slot.
+ */
+export function clusterOptions(role: RedisRole, name: string, socketTimeoutMs: number | undefined, autoPipelining: boolean): ClusterOptions {
+  return {
+    redisOptions: roleOptions(role, name, socketTimeoutMs),
+    enableAutoPipelining: autoPipelining,
+    enableOfflineQueue: role === 'worker',
+    // A master that restarts or fails over: keep asking for the slot map until it settles.
+    clusterRetryStrategy: clusterRetry,
+    clusterNodeRetryStrategy: clusterRetry,
+    slotsRefreshTimeout: 2_000,
+  };
 }
 
 /**
@@ -57,17 +80,9 @@ function roleOptions(role: RedisRole, name: string, socketTimeoutMs: number | un
 export function createRedis(target: RedisTarget | string, role: RedisRole, name: string, { autoPipelining = true } = {}): RedisClient {
   const t = typeof target === 'string' ? { url: target } : target;
   const nodes = clusterNodesOf(t);
-  const options = roleOptions(role, name, t.socketTimeoutMs);
   const redis: RedisClient = nodes
-    ? new Cluster(nodes, {
-        redisOptions: options,
-        enableAutoPipelining: autoPipelining,
-        enableOfflineQueue: role === 'worker',
-        // A master that restarts or fails over: keep asking for the slot map until it settles.
-        clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
-        slotsRefreshTimeout: 2_000,
-      })
-    : new Redis(t.url, { ...options, enableAutoPipelining: autoPipelining });
+    ? new Cluster(nodes, clusterOptions(role, name, t.socketTimeoutMs, autoPipelining))
+    : new Redis(t.url, { ...roleOptions(role, name, t.socketTimeoutMs), enableAutoPipelining: autoPipelining });
   // Errors are reported by readiness checks and failing commands; without a listener ioredis
   // would print every reconnect attempt as an unhandled error event.
   redis.on('error', () => undefined);
