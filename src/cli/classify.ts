@@ -15,8 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { classifyLine, cliDeps, countArticle, countRepeats, RepeatCounter } from './classify-line';
 import type { Batch, TermsMessage } from './classify-worker';
 import { SiteTermCounter, type SiteTerms } from '../moderation/relevance/site-terms';
@@ -24,6 +23,7 @@ import { loadConfig } from '../../config';
 import { AdapterStore } from '../infra/adapter-store';
 import { createKeys } from '../infra/keys';
 import { createRedis, waitForReady } from '../infra/redis';
+import { startThread } from '../infra/thread';
 import type { SiteAdapter } from '../site-learning/types';
 import { argValue, siteFlag } from './args';
 
@@ -118,12 +118,8 @@ class Pool {
     adapter: SiteAdapter | undefined,
     private readonly write: (out: string) => void,
   ) {
-    // Under tsx (npm run classify) each thread registers it before loading the TypeScript entry; built, it loads the .js.
-    const ts = __filename.endsWith('.ts');
-    const file = JSON.stringify(path.join(__dirname, `classify-worker.${ts ? 'ts' : 'js'}`));
-    const entry = `${ts ? "require('tsx/cjs'); " : ''}require(${file});`;
     this.threads = Array.from({ length: n }, () => {
-      const w = new Worker(entry, { eval: true, workerData: { adapter } });
+      const w = startThread(__dirname, 'classify-worker', { adapter });
       w.on('message', ({ id, out }: { id: number; out: string }) => {
         this.done.set(id, out);
         for (let o = this.done.get(this.written); o !== undefined; o = this.done.get(this.written)) {

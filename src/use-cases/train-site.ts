@@ -8,7 +8,8 @@ import type { Config } from '../../config';
 import type { AdapterStore } from '../infra/adapter-store';
 import type { LabelStore } from '../infra/label-store';
 import type { Classifier } from '../moderation/types';
-import { trainAdapter, type TrainingExample } from '../site-learning/train';
+import type { TrainingExample } from '../site-learning/train';
+import { trainAdapterInThread } from '../site-learning/train-in-thread';
 import type { AdapterReport } from '../site-learning/types';
 
 export interface TrainSiteDeps {
@@ -45,7 +46,8 @@ export async function trainSite(site: string, deps: TrainSiteDeps, opts: { force
     examples.push({ scores: result.scores, text: l.body, label: l.label === 'rejected' ? 1 : 0, group: l.articleId !== undefined ? `a:${l.articleId}` : `l:${l.id}` });
   }
   const s = deps.settings;
-  const trained = trainAdapter(examples, modelVersion, { buckets: s.wordBuckets, folds: s.folds, targetPrecision: s.targetPrecision }, deps.now());
+  // On a thread of its own: a worker process goes on judging comments meanwhile.
+  const trained = await trainAdapterInThread(examples, modelVersion, { buckets: s.wordBuckets, folds: s.folds, targetPrecision: s.targetPrecision }, deps.now());
   const attempt = { labelCount: examples.length, labelAdditions: counts.additions, generalModelVersion: modelVersion };
   await deps.adapters.markAttempt(site, attempt);
   if (trained.report.adaptedAuc <= trained.report.generalAuc && !opts.force) return { status: 'not-better', report: trained.report };

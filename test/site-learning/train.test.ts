@@ -6,6 +6,7 @@ import { applyAdapter } from '../../src/site-learning/adapter';
 import { groupFolds } from '../../src/site-learning/folds';
 import { validateLabels } from '../../src/site-learning/label-input';
 import { InsufficientLabelsError, trainAdapter, type TrainedAdapter, type TrainingExample } from '../../src/site-learning/train';
+import { trainAdapterInThread } from '../../src/site-learning/train-in-thread';
 import { PolicySchema, resolvePolicy } from '../../config/policy-schema';
 import { moderate } from '../../src/moderation/pipeline';
 import { tokenize } from '../../src/moderation/text/tokens';
@@ -73,6 +74,23 @@ describe('trainAdapter', () => {
     expect(() => trainAdapter(history.map((e) => ({ ...e, label: 0 as const })), 'v')).toThrow(InsufficientLabelsError);
     expect(() => trainAdapter(history.map((e) => ({ ...e, group: 'one' })), 'v')).toThrow(/one article/);
   });
+});
+
+describe('trainAdapterInThread', () => {
+  it('trains the same adapter on a thread of its own while this thread goes on running', async () => {
+    const at = new Date('2026-12-07T12:00:00.000Z');
+    // Training on this thread would hold it until the end: not one of these ticks could run meanwhile.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const inThread = await trainAdapterInThread(history, classifier.version, {}, at).finally(() => clearInterval(timer));
+    expect(ticks).toBeGreaterThan(2);
+    expect(inThread).toEqual(trainAdapter(history, classifier.version, {}, at));
+  }, 120_000);
+
+  it('answers the training error, of the same class', async () => {
+    await expect(trainAdapterInThread(history.map((e) => ({ ...e, label: 0 as const })), 'v')).rejects.toThrow(InsufficientLabelsError);
+    await expect(trainAdapterInThread(history.map((e) => ({ ...e, group: 'one' })), 'v')).rejects.toThrow(/one article/);
+  }, 120_000);
 });
 
 describe('groupFolds', () => {
