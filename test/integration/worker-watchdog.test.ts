@@ -34,7 +34,9 @@ afterAll(async () => {
 function setUp(name: string, idleMs = 1_500) {
   const prefix = uniquePrefix(`watchdog-${name}`);
   prefixes.push(prefix);
-  const queue = new Queue('jobs', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+  // BullMQ leaves a connection it was handed open on close: the test closes it.
+  const queueRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('jobs', { connection: queueRedis, prefix });
   // The log lines as JSON objects, as they would reach stdout.
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
@@ -43,6 +45,7 @@ function setUp(name: string, idleMs = 1_500) {
   closers.push(
     () => watchdog.close(),
     () => queue.close(),
+    async () => queueRedis.disconnect(),
   );
   return { prefix, queue, watchdog, replaced, lines };
 }
