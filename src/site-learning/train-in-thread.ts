@@ -11,7 +11,8 @@ import type { TrainRequest } from './train-thread';
  * worker process is judging, BullMQ's lock renewals and any HTTP request the process serves.
  */
 export function trainAdapterInThread(examples: readonly TrainingExample[], generalModelVersion: string, options: Partial<TrainOptions> = {}, now = new Date()): Promise<TrainedAdapter> {
-  const request: TrainRequest = { examples: [...examples], generalModelVersion, options, now: now.toISOString() };
+  // Posting the request copies it (structured clone): no copy of the examples is needed here.
+  const request: TrainRequest = { examples, generalModelVersion, options, now: now.toISOString() };
   const thread = startThread(__dirname, 'train-thread', request);
   return new Promise<TrainedAdapter>((resolve, reject) => {
     thread.once('message', (answer: { adapter: TrainedAdapter } | { error: { name: string; message: string } }) => {

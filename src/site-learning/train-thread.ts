@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { trainAdapter, type TrainingExample, type TrainOptions } from './train';
 
 export interface TrainRequest {
-  examples: TrainingExample[];
+  examples: readonly TrainingExample[];
   generalModelVersion: string;
   options: Partial<TrainOptions>;
   /** ISO time the adapter is stamped with. */

@@ -33,7 +33,8 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
-async function ask<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection of its own to the node at `port`, closed afterwards. */
+export async function ask<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
   const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   r.on('error', () => undefined);
   try {
