@@ -5,14 +5,15 @@
  * under an article whose thread already holds ≥ 20 comments). A comment counts as decided when its
  * `decided` live-update event arrives (published by the worker once the decision is stored).
  *
- * Phases: batch ingest (1,000 per request, also the threads' preload) → saturation (64 in flight:
+ * Phases: batch ingest (1,000 per request, also the threads' preload) → warm-up (the saturation
+ * requests, `--warmup` comments, unmeasured) → saturation (64 in flight:
  * accepted-and-decided per second, Redis commands, memory and CPU per comment) → fixed offered rates
  * (accept→decision percentiles) → BullMQ's no-op ceiling on the same Redis (added/s, processed/s by
  * a worker process at concurrency 32) and the ratio. Every phase is bounded in time. CPU and Redis
  * commands per comment are counted until the saturation comments are decided and called back.
  *
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
- *                        [--rate-seconds 8] [--batches 5] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
+ *                        [--rate-seconds 8] [--batches 5] [--warmup 10000] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
  *                        [--callback-batch N]   (the site takes its callbacks in batches of ≤ N: callbackBatchMax)
  *
  * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
@@ -57,6 +58,17 @@ function cpuSeconds(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return NaN;
+  }
+}
+
+/** Read and write system calls a process has made so far (/proc/PID/io: socket and file I/O alike). */
+function ioCalls(pid: number): { reads: number; writes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const get = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, 'm').exec(io)?.[1]);
+    return { reads: get('syscr'), writes: get('syscw') };
+  } catch {
+    return { reads: NaN, writes: NaN };
   }
 }
 
@@ -197,6 +209,7 @@ async function main(): Promise<void> {
   const rates = argText('rates', '200,500').split(',').filter(Boolean).map(Number);
   const rateSeconds = arg('rate-seconds', 8);
   const batches = arg('batches', 5);
+  const warmup = arg('warmup', 10_000);
   const noopJobs = arg('noop-jobs', 20_000);
   const profileDir = process.argv.includes('--profile') ? path.resolve(argText('profile', 'profiles')) : undefined;
   const timeoutMs = arg('timeout-s', 180) * 1000;
@@ -277,7 +290,36 @@ async function main(): Promise<void> {
     const batchDrainS = (performance.now() - batchStart) / 1000;
     console.log(`batch ingest (1,000 per request, one at a time): ${fmt((batchIds.length / batchMs) * 1000)} comments/s accepted; all ${batchIds.length} decided ${fmt(batchIds.length / batchDrainS)}/s`);
 
-    // 2. Saturation: `inFlight` requests in flight, every comment accepted and decided.
+    // 2. Saturation: `inFlight` requests in flight, every comment accepted and decided. A warm-up round
+    // of the same requests comes first, unmeasured: a service that has run for a while has its hot code
+    // compiled by V8's optimising tier, which a few thousand comments after start-up have not all reached.
+    const saturate = async (count: number) => {
+      const ids: string[] = [];
+      const acceptLat: number[] = [];
+      let cursor = 0;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (cursor < count) {
+            cursor++;
+            const c = nextComment(seq);
+            ids.push(c.id);
+            const s = performance.now();
+            tracker.sent(c.id);
+            const r = await send('POST', '/comments', c);
+            if (r.status !== 202) throw new Error(`comment ${c.id}: HTTP ${r.status} ${r.body}`);
+            acceptLat.push(performance.now() - s);
+          }
+        }),
+      );
+      return { ids, acceptLat };
+    };
+    if (warmup > 0) {
+      const w0 = performance.now();
+      const { ids: warmIds } = await saturate(warmup);
+      await waitFor('the warm-up comments to be decided', timeoutMs, () => tracker.allDecided(warmIds), 20);
+      await waitFor('the callbacks of the warm-up comments', timeoutMs, () => callbacks >= seq, 20);
+      console.log(`warm-up (not measured): ${warmup} comments, ${fmt(warmup / ((performance.now() - w0) / 1000))}/s accepted and decided`);
+    }
     const pids = { api: apiProcs.map((p) => p.child.pid!), worker: workerProcs.map((p) => p.child.pid!) };
     const cpu = () => ({ api: pids.api.reduce((s, p) => s + cpuSeconds(p), 0) + apiChildrenCpu(pids.api), worker: pids.worker.reduce((s, p) => s + cpuSeconds(p), 0), driver: process.cpuUsage() });
     const jobs0 = await jobsDone(workerPorts);
@@ -285,25 +327,11 @@ async function main(): Promise<void> {
     const mem0 = await usedMemory(redis);
     const rcpu0 = await redisCpu(redis);
     const net0 = await netBytes(redis);
+    const io = () => ({ api: sumIo(pids.api), worker: sumIo(pids.worker), redis: ioCalls(redisProc.pid!), driver: ioCalls(process.pid) });
+    const io0 = io();
     const cpu0 = cpu();
-    const ids: string[] = [];
-    const acceptLat: number[] = [];
-    let cursor = 0;
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (cursor < total) {
-          cursor++;
-          const c = nextComment(seq);
-          ids.push(c.id);
-          const s = performance.now();
-          tracker.sent(c.id);
-          const r = await send('POST', '/comments', c);
-          if (r.status !== 202) throw new Error(`comment ${c.id}: HTTP ${r.status} ${r.body}`);
-          acceptLat.push(performance.now() - s);
-        }
-      }),
-    );
+    const { ids, acceptLat } = await saturate(total);
     const acceptedS = (performance.now() - t0) / 1000;
     await waitFor('the saturation comments to be decided', timeoutMs, () => tracker.allDecided(ids), 20);
     const decidedS = (performance.now() - t0) / 1000;
@@ -311,6 +339,7 @@ async function main(): Promise<void> {
     // so that the outbox's share is in the figures whether or not its deliveries lag the decisions.
     await waitFor('the callbacks of the saturation comments', timeoutMs, () => callbacks >= seq, 20);
     const cpu1 = cpu();
+    const io1 = io();
     const rcpu1 = await redisCpu(redis);
     const stats1 = await commandStats(redis);
     const net1 = await netBytes(redis);
@@ -333,6 +362,8 @@ async function main(): Promise<void> {
     console.log(`  accept→decision p50 ${fmt(pct(sat, 50))} ms, p99 ${fmt(pct(sat, 99))} ms (backlog included)`);
     const driverCpu = process.cpuUsage(cpu0.driver);
     console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
+    const perComment = (role: keyof typeof io0) => `${role} ${fmt((io1[role].writes - io0[role].writes) / total, 2)} / ${fmt((io1[role].reads - io0[role].reads) / total, 2)}`;
+    console.log(`  system calls per comment, writes / reads (each loopback TCP write also runs the receiver's stack): ${(['worker', 'api', 'redis', 'driver'] as const).map(perComment).join(', ')}`);
     console.log(`  moderation jobs: ${fmt(jobs1 - jobs0)} for ${total} comments (${fmt(total / (jobs1 - jobs0), 1)} comments per job)`);
     console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.filter(([, n]) => n / total >= 0.5).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
     console.log(`  Redis traffic per comment: ${fmt((net1.input - net0.input) / total)} B received from clients, ${fmt((net1.output - net0.output) / total)} B sent to them`);
@@ -400,17 +431,22 @@ async function main(): Promise<void> {
 }
 
 /** CPU of forked API workers (a Node cluster under the API role), read from /proc children lists. */
-function apiChildrenCpu(pids: number[]): number {
-  let sum = 0;
-  for (const pid of pids) {
-    try {
-      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      for (const c of children) sum += cpuSeconds(c);
-    } catch {
-      /* no children */
-    }
+/** I/O calls of processes and their children (an API run as a Node cluster). */
+function sumIo(pids: number[]): { reads: number; writes: number } {
+  const all = pids.flatMap((pid) => [pid, ...childrenOf(pid)]).map(ioCalls);
+  return { reads: all.reduce((s, c) => s + c.reads, 0), writes: all.reduce((s, c) => s + c.writes, 0) };
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
-  return sum;
+}
+
+function apiChildrenCpu(pids: number[]): number {
+  return pids.flatMap(childrenOf).reduce((s, c) => s + cpuSeconds(c), 0);
 }
 
 if (process.argv.includes('--noop-worker')) void noopWorker();
