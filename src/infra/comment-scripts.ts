@@ -37,19 +37,26 @@ end
 `;
 
 /**
- * Lua: an article's thread list has a version hash next to it (\`<list key>:v\`): \`n\` counts the entries
- * pushed onto it; \`o\` (Redis's TIME when \`n\` was created) and \`g\` (bumped whenever entries leave it
- * otherwise than by trimming its tail: an edit moving a comment to another article, an erasure) make a
- * token. A reader that saw \`n\` pushes under the same token holds the list as it is but for the newest
- * entries pushed since, so it reads only those (\`THREAD_READ\`). Every write to a thread list goes
- * through these (pushes through \`thread_push\` or \`thread_pushed\`, removals through \`thread_remove\`).
+ * Lua: a versioned capped list (an article's thread list, an author's decisions) has a version hash next
+ * to it (\`<list key>:v\`): \`n\` counts the entries pushed onto it; \`o\` (Redis's TIME when \`n\` was
+ * created) and \`g\` (bumped whenever entries leave it otherwise than by trimming its tail: an edit moving
+ * a comment to another article, an erasure) make a token. A reader that saw \`n\` pushes under the same
+ * token holds the list as it is but for the newest entries pushed since, so it reads only those
+ * (\`LISTS_READ\`). Every write to such a list goes through these (pushes through \`thread_push\` or
+ * \`list_pushed\`, removals through \`thread_remove\` or \`list_changed\`); deleting the list deletes
+ * its version hash too.
  */
 export const THREAD_VERSION_LUA = `
-local function thread_pushed(list)
+local function list_pushed(list)
   if redis.call('HINCRBY', list .. ':v', 'n', 1) == 1 then
     local t = redis.call('TIME')
     redis.call('HSET', list .. ':v', 'o', t[1] .. '.' .. t[2])
   end
+end
+-- An emptied list (Redis deleted it) loses its version hash too: no key is left named after an erased author.
+local function list_changed(list)
+  if redis.call('EXISTS', list) == 0 then redis.call('DEL', list .. ':v')
+  else redis.call('HINCRBY', list .. ':v', 'g', 1) end
 end
 -- Removes every entry of comment \`id\` from a thread list (an edit moving it away, an erasure).
 local function thread_remove(list, id)
@@ -60,28 +67,36 @@ local function thread_remove(list, id)
       removed = true
     end
   end
-  if removed then redis.call('HINCRBY', list .. ':v', 'g', 1) end
+  if removed then list_changed(list) end
 end
 `;
 
 /**
- * An article's thread list, newest first, read against what the reader last saw of it. KEYS: the list.
- * ARGV: pushes seen (-1: none), token seen, cap. Answers {pushes, token, 1, the entries pushed since}
- * when the reader's copy is still the list's tail, else {pushes, token, 0, the first \`cap\` entries}
- * (token '' for a list written before versions: not to be kept).
+ * Versioned capped lists, each read against what the reader last saw of it. KEYS: the lists (one
+ * cluster slot). ARGV: the cap, then per list the pushes seen (-1: none) and the token seen. Answers per
+ * list {pushes, token, 1, the entries pushed since} when the reader's copy is still the list's tail,
+ * else {pushes, token, 0, the first \`cap\` entries} (token '' for a list written before versions: not
+ * to be kept), or {'error', message} for a key of the wrong type (that list only: the others are read).
  */
-export const THREAD_READ = `
-local v = redis.call('HMGET', KEYS[1] .. ':v', 'n', 'g', 'o')
-local n = tonumber(v[1]) or 0
-local token = ''
-if v[3] then token = v[3] .. '/' .. (v[2] or '0') end
-local cap = tonumber(ARGV[3])
-local d = n - tonumber(ARGV[1])
-if token ~= '' and token == ARGV[2] and d >= 0 and d < cap then
-  if d == 0 then return {n, token, 1, {}} end
-  return {n, token, 1, redis.call('LRANGE', KEYS[1], 0, d - 1)}
+export const LISTS_READ = `
+local cap = tonumber(ARGV[1])
+local function failed(r) return type(r) == 'table' and r['err'] end
+local function read(i, key)
+  local v = redis.pcall('HMGET', key .. ':v', 'n', 'g', 'o')
+  if failed(v) then return {'error', key .. ':v: ' .. v['err']} end
+  local n = tonumber(v[1]) or 0
+  local token = ''
+  if v[3] then token = v[3] .. '/' .. (v[2] or '0') end
+  local d = n - tonumber(ARGV[2 * i])
+  local onlyNew = token ~= '' and token == ARGV[2 * i + 1] and d >= 0 and d < cap
+  if onlyNew and d == 0 then return {n, token, 1, {}} end
+  local entries = redis.pcall('LRANGE', key, 0, (onlyNew and d or cap) - 1)
+  if failed(entries) then return {'error', key .. ': ' .. entries['err']} end
+  return {n, token, onlyNew and 1 or 0, entries}
 end
-return {n, token, 0, redis.call('LRANGE', KEYS[1], 0, cap - 1)}
+local out = {}
+for i, key in ipairs(KEYS) do out[i] = read(i, key) end
+return out
 `;
 
 const CHECK_TYPES = `${THREAD_VERSION_LUA}
@@ -119,7 +134,7 @@ local function push_capped(key, value, cap)
 end
 local function thread_push(list, entry, cap)
   push_capped(list, entry, cap)
-  thread_pushed(list)
+  list_pushed(list)
 end
 -- A comment's history is a JSON array in its hash's 'h' field; records stored before that keep theirs
 -- in the history list (h nil), where their new entries go too (its type checked first, as before).
@@ -160,7 +175,7 @@ local function created(K, C, S)
     return {'error', refused}
   end
   trim_capped(K[4], length, tonumber(S[3]))
-  thread_pushed(K[4])
+  list_pushed(K[4])
   redis.call('HSET', K[1], 'comment', C[1], 'bodyHash', C[2], 'status', 'queued', 'receivedAt', S[1], 'updatedAt', S[1], 'h', '[' .. history('received', S, C) .. ']', 'sq', 0)
   return {'created', 'queued'}
 end
@@ -319,6 +334,7 @@ local function apply(K, A, checked, batch)
     redis.call('LPOP', K[3])
     return {'error', '${WRONG_KEY_TYPE} ' .. K[5] .. ' is not a list'}
   end
+  list_pushed(K[3])
   batch_zadd(batch, K[6], A[13], A[10], 'NX')
   for _, k in ipairs(indexes_of(cur[3], cur[4], A[14], A[15])) do batch_zrem(batch, k, A[8]) end
   local keys = {}

@@ -6,14 +6,12 @@
 import { script, type RedisClient as Redis } from './redis';
 import type { CommentRecord, Decision, HistoryEntry } from '../moderation/record';
 import type { AuthorHistoryEntry, CommentInput, CommentStatus } from '../moderation/types';
-import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY, THREAD_READ } from './comment-scripts';
+import { APPLY, APPLY_KEYS, APPLY_MANY, AUTHOR_DECISIONS, INGEST, INGEST_KEYS, INGEST_MANY } from './comment-scripts';
 import { RecentPosters } from './recent-posters';
-import { Memo } from '../moderation/memo';
-import { InFlight } from './in-flight';
-import { LruMap } from './lru-map';
 import { TickBatch } from './tick-batch';
 import { keyAround, type Keys } from './keys';
 import { commentSubject, eventBody, type OutboxEvent } from './outbox';
+import { VersionedLists } from './versioned-lists';
 
 export { WRONG_KEY_TYPE } from './comment-scripts';
 
@@ -73,18 +71,13 @@ export class CommentStore {
   /** Entries kept per article thread list: room for the context plus comments arriving meanwhile. */
   private readonly threadCap: number;
   /**
-   * What this process last read of each article's thread list (entries parsed, newest first, at most
-   * `threadCap`), with the list's version: a later read fetches only the entries pushed since, and the
-   * whole list again whenever entries left it otherwise (an erasure, an edit moving a comment).
-   * Every comment on an article reads mostly the same entries: each is parsed once, and its body stays
-   * one string (whose hash the relevance memo reuses). Entries are never modified; an edit pushes a new one.
+   * Each article's thread list as this process last read it (at most `threadCap` entries): every comment
+   * on an article reads mostly the same entries, so each is parsed once, and its body stays one string
+   * (whose hash the relevance memo reuses).
    */
-  private readonly threads = new LruMap<string, CachedThread>(CACHED_THREADS);
-  private readonly threadScript: (key: string, pushes: number, token: string, cap: number) => Promise<[number, string, 0 | 1, string[]]>;
-  /** An article's thread list, read once for the comments of a group that need it at the same time. */
-  private readonly threadReads = new InFlight<readonly ThreadEntry[]>();
-  /** Entries of authors' decision lists, parsed once the same way (a prolific author's 50 for every comment). */
-  private readonly authorEntries = new Memo<AuthorHistoryEntry>(PARSED_ENTRIES_MEMO);
+  private readonly threads: VersionedLists<ThreadEntry>;
+  /** Authors' decision lists the same way: a prolific author's 50 entries are not read and parsed for every comment. */
+  private readonly authorLists: VersionedLists<AuthorHistoryEntry>;
 
   constructor(
     private readonly redis: Redis,
@@ -93,7 +86,6 @@ export class CommentStore {
   ) {
     this.ingestScript = script(redis, 'cmIngestV8', INGEST_KEYS, INGEST);
     this.ingestManyScript = script(redis, 'cmIngestManyV5', null, INGEST_MANY);
-    this.threadScript = script(redis, 'cmThreadReadV1', 1, THREAD_READ);
     this.applyScript = script(redis, 'cmApplyDecisionV7', APPLY_KEYS, APPLY);
     // Key count given per call (numberOfKeys null): 8 per decision.
     this.applyManyScript = script(redis, 'cmApplyDecisionsV5', null, APPLY_MANY);
@@ -106,6 +98,8 @@ export class CommentStore {
       return [{ outcome, status }];
     });
     this.threadCap = Math.max(1, threadSize * 3);
+    this.threads = new VersionedLists(redis, CACHED_THREADS, this.threadCap, (e) => JSON.parse(e) as ThreadEntry);
+    this.authorLists = new VersionedLists(redis, CACHED_AUTHORS, AUTHOR_DECISIONS, (e) => JSON.parse(e) as AuthorHistoryEntry);
   }
 
   /**
@@ -246,7 +240,7 @@ export class CommentStore {
   async threadBefore(site: string, articleId: string, beforeMs: number, limit: number, excludeId?: string): Promise<ThreadEntry[]> {
     if (limit <= 0) return [];
     const key = this.keys.articleThread(site, articleId);
-    const entries = await this.threadReads.run(key, () => this.readThread(key));
+    const entries = await this.threads.read(site, key);
     const seen = new Set<string>(excludeId ? [excludeId] : []);
     const out: ThreadEntry[] = [];
     for (const e of entries) {
@@ -256,19 +250,6 @@ export class CommentStore {
       if (out.length === limit) break;
     }
     return out.reverse();
-  }
-
-  /** The first `threadCap` entries of a thread list: what this process held of it, updated with what changed. */
-  private async readThread(key: string): Promise<readonly ThreadEntry[]> {
-    const held = this.threads.get(key);
-    const [pushes, token, onlyNew, raw] = await this.threadScript(key, held?.pushes ?? -1, held?.token ?? '', this.threadCap);
-    const fresh = raw.map((s) => JSON.parse(s) as ThreadEntry);
-    const entries = onlyNew && held ? (fresh.length ? [...fresh, ...held.entries].slice(0, this.threadCap) : held.entries) : fresh;
-    // Reads of one article overlap only across ticks; the one that saw the most pushes is kept.
-    const now = this.threads.get(key);
-    if (!token) this.threads.delete(key);
-    else if (!now || now.token !== token || now.pushes <= pushes) this.threads.set(key, { pushes, token, entries });
-    return entries;
   }
 
   /** Several records at once (missing ones are skipped), without history. */
@@ -291,8 +272,8 @@ export class CommentStore {
   }
 
   async authorHistory(site: string, authorId: string, limit = AUTHOR_DECISIONS): Promise<AuthorHistoryEntry[]> {
-    const items = await this.redis.lrange(this.keys.authorDecisions(site, authorId), 0, limit - 1);
-    return items.map((s) => this.authorEntries.get(s, () => JSON.parse(s) as AuthorHistoryEntry));
+    const entries = await this.authorLists.read(site, this.keys.authorDecisions(site, authorId));
+    return entries.slice(0, limit);
   }
 
   /** Records a post of a text fingerprint; returns how many other comments posted it recently. */
@@ -312,14 +293,8 @@ export class CommentStore {
 /** Articles whose thread list a process keeps (at most `3 × threadSize` entries each). */
 const CACHED_THREADS = 1024;
 
-/** A thread list as a process last read it: its first entries, parsed, and the version it had. */
-interface CachedThread {
-  pushes: number;
-  token: string;
-  entries: readonly ThreadEntry[];
-}
-/** Parsed list entries kept per store and kind (twice this at most: the memo has two generations). */
-const PARSED_ENTRIES_MEMO = 8192;
+/** Authors whose decisions a process keeps (at most AUTHOR_DECISIONS entries each; most authors have a few). */
+const CACHED_AUTHORS = 4096;
 
 /** The hash fields a record is made of, its history ('h') aside. */
 const RECORD_FIELDS = ['comment', 'bodyHash', 'status', 'decision', 'moderated', 'receivedAt', 'updatedAt'] as const;

@@ -32,9 +32,14 @@ if h[1] then
   for _, k in ipairs(indexes_of(h[2], h[3], ARGV[13], ARGV[14])) do redis.call('ZREM', k, ARGV[1]) end
   redis.call('ZREM', ARGV[3] .. key_part(c.articleId) .. ARGV[4], ARGV[1])
   local dk = ARGV[5] .. key_part(c.author.id) .. ARGV[6]
+  local removed = false
   for _, e in ipairs(redis.call('LRANGE', dk, 0, -1)) do
-    if string.find(e, ARGV[9], 1, true) == 1 then redis.call('LREM', dk, 0, e) end
+    if string.find(e, ARGV[9], 1, true) == 1 then
+      redis.call('LREM', dk, 0, e)
+      removed = true
+    end
   end
+  if removed then list_changed(dk) end
   redis.call('SREM', ARGV[7] .. key_part(c.author.id) .. ARGV[8], ARGV[1])
   local tl = ARGV[11] .. key_part(c.articleId) .. ARGV[12]
   thread_remove(tl, ARGV[1])
@@ -112,7 +117,8 @@ export class ErasureStore {
     const subject = authorSubject(authorId);
     await this.redis
       .multi()
-      .del(k.authorDecisions(site, authorId), k.authorComments(site, authorId), k.flaggedByAuthor(site, authorId), k.outbox(site, subject))
+      // The decisions list's version hash goes with it: a reader holding the list reads it afresh.
+      .del(k.authorDecisions(site, authorId), `${k.authorDecisions(site, authorId)}:v`, k.authorComments(site, authorId), k.flaggedByAuthor(site, authorId), k.outbox(site, subject))
       .zrem(k.outboxDue(site), subject)
       .hdel(k.outboxAttempts(site), subject)
       .hdel(k.eventSequences(site), subject)

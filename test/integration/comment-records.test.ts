@@ -194,7 +194,7 @@ it("shares a read of an article's thread and of the article between the comments
   const calls: string[] = [];
   const shared = new CommentStore(counting, keys);
   const articles = new ArticleStore(counting, keys);
-  for (const name of ['lrange', 'hget', 'hmget', 'hgetall', 'cmThreadReadV1'] as const) {
+  for (const name of ['lrange', 'hget', 'hmget', 'hgetall', 'cmListsReadV1'] as const) {
     const client = counting as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     const original = client[name].bind(counting);
     client[name] = (...args: unknown[]) => (calls.push(name), original(...args));
@@ -213,7 +213,7 @@ it("shares a read of an article's thread and of the article between the comments
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-4'),
       shared.threadBefore('demo', 'art-sh', t0 + 10, 20, 'sh-3'),
     ]);
-    expect(calls.sort()).toEqual(['cmThreadReadV1', 'hgetall', 'hmget']); // one read each, not two
+    expect(calls.sort()).toEqual(['cmListsReadV1', 'hgetall', 'hmget']); // one read each, not two
     expect(a).toBe(b);
     expect(a?.title).toBe('Tram depot');
     expect(ta.map((e) => e.id)).toEqual(['sh-0', 'sh-1', 'sh-2', 'sh-3']);
