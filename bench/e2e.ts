@@ -13,7 +13,7 @@
  * commands per comment are counted until the saturation comments are decided and called back.
  *
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
- *                        [--rate-seconds 8] [--batches 5] [--warmup 10000] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
+ *                        [--rate-seconds 8] [--batches 5] [--warmup 20000] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
  *                        [--callback-batch N]   (the site takes its callbacks in batches of ≤ N: callbackBatchMax)
  *
  * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const rates = argText('rates', '200,500').split(',').filter(Boolean).map(Number);
   const rateSeconds = arg('rate-seconds', 8);
   const batches = arg('batches', 5);
-  const warmup = arg('warmup', 10_000);
+  const warmup = arg('warmup', 20_000);
   const noopJobs = arg('noop-jobs', 20_000);
   const profileDir = process.argv.includes('--profile') ? path.resolve(argText('profile', 'profiles')) : undefined;
   const timeoutMs = arg('timeout-s', 180) * 1000;
