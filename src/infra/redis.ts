@@ -45,10 +45,14 @@ export function clusterNodesOf(target: RedisTarget): ClusterNode[] | null {
  */
 function roleOptions(role: RedisRole, name: string, socketTimeoutMs: number | undefined): RedisOptions {
   const socketTimeout = socketTimeoutMs ? { socketTimeout: socketTimeoutMs } : {};
-  return role === 'worker'
-    ? { maxRetriesPerRequest: null, connectionName: name, ...socketTimeout }
-    : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, connectionName: name, ...socketTimeout };
+  // A connection dropped with disconnect() whose peer does not close its side (still connecting, gone
+  // silent, closed already) is destroyed after this; ioredis's 2 s default timer kept the process alive.
+  const common = { connectionName: name, disconnectTimeout: DISCONNECT_TIMEOUT_MS, ...socketTimeout };
+  return role === 'worker' ? { maxRetriesPerRequest: null, ...common } : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, ...common };
 }
+
+/** How long a dropped connection's socket may take to close before it is destroyed. */
+export const DISCONNECT_TIMEOUT_MS = 200;
 
 /** Reconnection delay after the `times`-th attempt, for the cluster and for each of its node connections. */
 const clusterRetry = (times: number) => Math.min(100 * times, 2_000);

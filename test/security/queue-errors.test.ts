@@ -5,12 +5,14 @@
 import Redis from 'ioredis';
 import { createKeys } from '../../src/infra/keys';
 import { createModerationQueue } from '../../src/infra/queues';
+import { DISCONNECT_TIMEOUT_MS } from '../../src/infra/redis';
 import { captureLogger } from '../perspective/support/helpers';
 import { freePort } from '../fuzz/support/api-process';
 
 it('logs queue connection errors once per interval, structured and without stacks', async () => {
   const port = await freePort(); // nothing listens there
-  const connection = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: () => 20 });
+  // disconnectTimeout: the socket still connecting at the end is destroyed at once, not after ioredis's 2 s.
+  const connection = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: () => 20, disconnectTimeout: DISCONNECT_TIMEOUT_MS });
   const { logger, lines } = captureLogger();
   const queue = createModerationQueue(connection, createKeys('{t-queue-errors}'), { attempts: 1, backoffMs: 10, keepCompleted: 1, keepFailed: 1 }, logger);
   let errors = 0;
