@@ -430,13 +430,13 @@ async function main(): Promise<void> {
   }
 }
 
-/** CPU of forked API workers (a Node cluster under the API role), read from /proc children lists. */
 /** I/O calls of processes and their children (an API run as a Node cluster). */
 function sumIo(pids: number[]): { reads: number; writes: number } {
   const all = pids.flatMap((pid) => [pid, ...childrenOf(pid)]).map(ioCalls);
   return { reads: all.reduce((s, c) => s + c.reads, 0), writes: all.reduce((s, c) => s + c.writes, 0) };
 }
 
+/** A process's children, from /proc (none when it has ended). */
 function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -445,6 +445,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** CPU of forked API workers (a Node cluster under the API role), read from /proc children lists. */
 function apiChildrenCpu(pids: number[]): number {
   return pids.flatMap(childrenOf).reduce((s, c) => s + cpuSeconds(c), 0);
 }

@@ -43,10 +43,10 @@ end
  * a comment to another article, an erasure) make a token. A reader that saw \`n\` pushes under the same
  * token holds the list as it is but for the newest entries pushed since, so it reads only those
  * (\`LISTS_READ\`). Every write to such a list goes through these (pushes through \`thread_push\` or
- * \`list_pushed\`, removals through \`thread_remove\` or \`list_changed\`); deleting the list deletes
+ * \`list_pushed\`, removals through \`list_remove\`, \`thread_remove\` or \`list_changed\`); deleting the list deletes
  * its version hash too.
  */
-export const THREAD_VERSION_LUA = `
+export const LIST_VERSION_LUA = `
 local function list_pushed(list)
   if redis.call('HINCRBY', list .. ':v', 'n', 1) == 1 then
     local t = redis.call('TIME')
@@ -58,18 +58,25 @@ local function list_changed(list)
   if redis.call('EXISTS', list) == 0 then redis.call('DEL', list .. ':v')
   else redis.call('HINCRBY', list .. ':v', 'g', 1) end
 end
--- Removes every entry of comment \`id\` from a thread list (an edit moving it away, an erasure).
-local function thread_remove(list, id)
+-- Removes every entry for which \`matches(entry)\` holds, and bumps the list's version if one went.
+local function list_remove(list, matches)
   local removed = false
   for _, e in ipairs(redis.call('LRANGE', list, 0, -1)) do
-    if cjson.decode(e).id == id then
+    if matches(e) then
       redis.call('LREM', list, 0, e)
       removed = true
     end
   end
   if removed then list_changed(list) end
 end
+-- Removes every entry of comment \`id\` from a thread list (an edit moving it away, an erasure).
+local function thread_remove(list, id)
+  list_remove(list, function(e) return cjson.decode(e).id == id end)
+end
 `;
+
+/** The version hash of a versioned capped list (\`LIST_VERSION_LUA\`). */
+export const listVersionKey = (list: string) => `${list}:v`;
 
 /**
  * Versioned capped lists, each read against what the reader last saw of it. KEYS: the lists (one
@@ -99,7 +106,7 @@ for i, key in ipairs(KEYS) do out[i] = read(i, key) end
 return out
 `;
 
-const CHECK_TYPES = `${THREAD_VERSION_LUA}
+const CHECK_TYPES = `${LIST_VERSION_LUA}
 local function wrongType(list, checked)
   for i = 1, #list, 2 do
     if not checked[list[i]] then

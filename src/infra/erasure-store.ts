@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RedisClient as Redis } from './redis';
-import { QUEUE_INDEXES_LUA, THREAD_VERSION_LUA } from './comment-scripts';
+import { LIST_VERSION_LUA, listVersionKey, QUEUE_INDEXES_LUA } from './comment-scripts';
 import { KEY_PART_LUA, keyAround, type Keys } from './keys';
 import { authorSubject, commentSubject } from './outbox';
 import { FORGET_POSTER_LUA } from './recent-posters';
@@ -21,7 +21,7 @@ import type { CommentInput } from '../moderation/types';
 //       in the author's record, 'any' or 'decided' (retention: only approved/rejected ones), the
 //       article's thread list key around the article id (2), the Approved/Rejected listing's key around
 //       the status (2).
-const ERASE_COMMENT = `${THREAD_VERSION_LUA}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}${FORGET_POSTER_LUA}
+const ERASE_COMMENT = `${LIST_VERSION_LUA}${KEY_PART_LUA}${QUEUE_INDEXES_LUA}${FORGET_POSTER_LUA}
 local h = redis.call('HMGET', KEYS[1], 'comment', 'qidx', 'status')
 if ARGV[10] == 'decided' and h[3] ~= 'approved' and h[3] ~= 'rejected' then
   redis.call('ZREM', KEYS[8], ARGV[1])
@@ -32,14 +32,7 @@ if h[1] then
   for _, k in ipairs(indexes_of(h[2], h[3], ARGV[13], ARGV[14])) do redis.call('ZREM', k, ARGV[1]) end
   redis.call('ZREM', ARGV[3] .. key_part(c.articleId) .. ARGV[4], ARGV[1])
   local dk = ARGV[5] .. key_part(c.author.id) .. ARGV[6]
-  local removed = false
-  for _, e in ipairs(redis.call('LRANGE', dk, 0, -1)) do
-    if string.find(e, ARGV[9], 1, true) == 1 then
-      redis.call('LREM', dk, 0, e)
-      removed = true
-    end
-  end
-  if removed then list_changed(dk) end
+  list_remove(dk, function(e) return string.find(e, ARGV[9], 1, true) == 1 end)
   redis.call('SREM', ARGV[7] .. key_part(c.author.id) .. ARGV[8], ARGV[1])
   local tl = ARGV[11] .. key_part(c.articleId) .. ARGV[12]
   thread_remove(tl, ARGV[1])
@@ -118,7 +111,7 @@ export class ErasureStore {
     await this.redis
       .multi()
       // The decisions list's version hash goes with it: a reader holding the list reads it afresh.
-      .del(k.authorDecisions(site, authorId), `${k.authorDecisions(site, authorId)}:v`, k.authorComments(site, authorId), k.flaggedByAuthor(site, authorId), k.outbox(site, subject))
+      .del(k.authorDecisions(site, authorId), listVersionKey(k.authorDecisions(site, authorId)), k.authorComments(site, authorId), k.flaggedByAuthor(site, authorId), k.outbox(site, subject))
       .zrem(k.outboxDue(site), subject)
       .hdel(k.outboxAttempts(site), subject)
       .hdel(k.eventSequences(site), subject)

@@ -1,5 +1,5 @@
 /**
- * Versioned capped lists (an article's thread list, an author's decisions; see `THREAD_VERSION_LUA`) as
+ * Versioned capped lists (an article's thread list, an author's decisions; see `LIST_VERSION_LUA`) as
  * this process last read them: entries parsed once, newest first, at most `cap`. A read sends what it
  * holds and gets back only the entries pushed since, or the whole list when entries left it otherwise
  * (an erasure, an edit moving a comment) or it was deleted. The lists read in the same tick (a moderation

@@ -5,6 +5,7 @@
  * afresh. On the real Redis, every read compared with a store that holds nothing.
  */
 import Redis from 'ioredis';
+import { listVersionKey } from '../../src/infra/comment-scripts';
 import { CommentStore, type ThreadEntry } from '../../src/infra/comment-store';
 import { ErasureStore } from '../../src/infra/erasure-store';
 import { createKeys } from '../../src/infra/keys';
@@ -12,7 +13,7 @@ import { bodyHash, type CommentRecord, type Decision } from '../../src/moderatio
 import { decisionWrite } from '../../src/use-cases/decision-write';
 import { deleteKeys, REDIS_URL, uniquePrefix } from './harness';
 
-const prefix = uniquePrefix('thread-cache');
+const prefix = uniquePrefix('versioned-lists');
 const keys = createKeys(prefix);
 let redis: Redis;
 let holding: CommentStore;
@@ -94,7 +95,7 @@ it('reads afresh a list deleted and written again, even to the same number of pu
   for (const id of ['d1', 'd2']) await post(id, 'art-d');
   expect((await read('art-d')).ids).toEqual(['d1', 'd2']);
   const list = keys.articleThread('demo', 'art-d');
-  await redis.del(list, `${list}:v`, keys.comment('demo', 'd1'), keys.comment('demo', 'd2'));
+  await redis.del(list, listVersionKey(list), keys.comment('demo', 'd1'), keys.comment('demo', 'd2'));
   for (const id of ['d3', 'd4']) await post(id, 'art-d');
   expect(await read('art-d')).toEqual({ ids: ['d3', 'd4'], onlyNew: 0, fetched: 2 });
 });
