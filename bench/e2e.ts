@@ -15,6 +15,7 @@
  *   npm run bench:e2e -- [--comments 6000] [--workers 1] [--api 1] [--concurrency 32] [--rates 200,500]
  *                        [--rate-seconds 8] [--batches 5] [--warmup 20000] [--noop-jobs 20000] [--profile DIR] [--stock-redis]
  *                        [--callback-batch N]   (the site takes its callbacks in batches of ≤ N: callbackBatchMax)
+ *                        [--node-args "--flag,…" | none] [--service-stdout DIR]
  *
  * Its redis-server runs with the recommended `hash-max-listpack-value` (see bench/support.ts);
  * `--stock-redis` leaves Redis's defaults.
@@ -22,7 +23,7 @@
  * The machine may be shared: run it several times and report ranges.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -32,11 +33,12 @@ import Redis from 'ioredis';
 import { eventsOfMessage } from '../src/infra/events';
 import { createKeys } from '../src/infra/keys';
 import { redisAnswers } from '../src/infra/local-redis';
+import { YOUNG_GENERATION_FLAG } from '../src/runtime-flags';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { freePort } from '../test/support/free-port';
 import { KeepAliveClient } from './keepalive-client';
-import { numberArg as arg, percentile as pct, RECOMMENDED_REDIS_ARGS, textArg as argText } from './support';
+import { numberArg as arg, percentile as pct, RECOMMENDED_REDIS_ARGS, referenceWorkloadMs, textArg as argText } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 const SITE = 'bench';
@@ -61,15 +63,28 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Read and write system calls a process has made so far (/proc/PID/io: socket and file I/O alike). */
-function ioCalls(pid: number): { reads: number; writes: number } {
+/** Read and write system calls a process has made so far, and the bytes they moved (/proc/PID/io: socket and file I/O alike). */
+function ioCalls(pid: number): { reads: number; writes: number; readBytes: number; writtenBytes: number } {
   try {
     const io = readFileSync(`/proc/${pid}/io`, 'utf8');
     const get = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, 'm').exec(io)?.[1]);
-    return { reads: get('syscr'), writes: get('syscw') };
+    return { reads: get('syscr'), writes: get('syscw'), readBytes: get('rchar'), writtenBytes: get('wchar') };
   } catch {
-    return { reads: NaN, writes: NaN };
+    return { reads: NaN, writes: NaN, readBytes: NaN, writtenBytes: NaN };
   }
+}
+
+/** Peak resident memory of a process and its children so far, in MB (/proc/PID/status VmHWM). */
+function peakRssMb(pids: number[]): number {
+  return pids
+    .flatMap((pid) => [pid, ...childrenOf(pid)])
+    .reduce((sum, pid) => {
+      try {
+        return sum + Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+      } catch {
+        return NaN;
+      }
+    }, 0);
 }
 
 /** Moderation jobs the worker processes have finished so far (their /metrics: job duration count). */
@@ -114,9 +129,18 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
-function startProcess(name: string, args: string[], env: Record<string, string>, profileDir?: string, onStdout?: (line: string) => void): Proc {
-  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : []), ...args];
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'] });
+/**
+ * Node/V8 flags of the service's processes: by default those its start scripts use (src/runtime-flags.ts);
+ * `--node-args "--flag,--other=1"` (commas or spaces) replaces them, `--node-args none` runs V8's defaults.
+ */
+const SERVICE_NODE_ARGS = ((a) => (a === 'none' ? [] : a.split(/[\s,]+/).filter(Boolean)))(argText('node-args', YOUNG_GENERATION_FLAG));
+/** `--service-stdout DIR`: each service process's stdout to DIR/<name>.out (e.g. with `--node-args --trace-gc-nvp`). */
+const SERVICE_STDOUT_DIR = argText('service-stdout', '');
+
+function startProcess(name: string, args: string[], env: Record<string, string>, profileDir?: string, onStdout?: (line: string) => void, nodeFlags: string[] = SERVICE_NODE_ARGS): Proc {
+  const nodeArgs = [...nodeFlags, '--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : []), ...args];
+  const stdout = onStdout ? 'pipe' : SERVICE_STDOUT_DIR ? openSync(path.join(SERVICE_STDOUT_DIR, `${name}.out`), 'w') : 'ignore';
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => onStdout?.(d.toString()));
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
@@ -270,7 +294,7 @@ async function main(): Promise<void> {
       if (r.status >= 300) throw new Error(`article a${a}: HTTP ${r.status} ${r.body}`);
     }
 
-    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), callbacks ${callbackBatch > 1 ? `in batches of ≤ ${callbackBatch}` : 'one event per request'}, redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`e2e: API ×${apis}, worker processes ×${workers} (concurrency ${concurrency}), callbacks ${callbackBatch > 1 ? `in batches of ≤ ${callbackBatch}` : 'one event per request'}, node flags ${SERVICE_NODE_ARGS.join(' ') || '(V8 defaults)'}, redis-server :${redisPort} ${redisTuning.join(' ') || '(stock settings)'}, ${os.cpus().length} cores, load avg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
     // 1. Batch ingest (1,000 per request); the first batch also gives every article a 20-comment thread.
     const batchIds: string[] = [];
@@ -328,6 +352,7 @@ async function main(): Promise<void> {
     const rcpu0 = await redisCpu(redis);
     const net0 = await netBytes(redis);
     const io = () => ({ api: sumIo(pids.api), worker: sumIo(pids.worker), redis: ioCalls(redisProc.pid!), driver: ioCalls(process.pid) });
+    const speed0 = referenceWorkloadMs();
     const io0 = io();
     const cpu0 = cpu();
     const t0 = performance.now();
@@ -340,6 +365,7 @@ async function main(): Promise<void> {
     await waitFor('the callbacks of the saturation comments', timeoutMs, () => callbacks >= seq, 20);
     const cpu1 = cpu();
     const io1 = io();
+    const speed1 = referenceWorkloadMs();
     const rcpu1 = await redisCpu(redis);
     const stats1 = await commandStats(redis);
     const net1 = await netBytes(redis);
@@ -357,13 +383,16 @@ async function main(): Promise<void> {
     for (const id of sample) {
       for (const k of [keys.comment(SITE, id), keys.history(SITE, id)]) sampleBytes += Number((await redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')) ?? 0);
     }
-    console.log(`saturation, ${total} comments, ${inFlight} in flight:`);
+    console.log(`saturation, ${total} comments, ${inFlight} in flight (reference workload ${fmt(speed0, 1)} ms before, ${fmt(speed1, 1)} ms after: the machine's speed, lower is faster):`);
     console.log(`  accepted ${fmt(total / acceptedS)}/s (202 p50 ${fmt(pct(acceptLat, 50), 1)} ms, p99 ${fmt(pct(acceptLat, 99), 1)} ms); accepted AND decided ${fmt(e2eRate)}/s`);
     console.log(`  accept→decision p50 ${fmt(pct(sat, 50))} ms, p99 ${fmt(pct(sat, 99))} ms (backlog included)`);
     const driverCpu = process.cpuUsage(cpu0.driver);
     console.log(`  CPU ms per comment: worker ${fmt(((cpu1.worker - cpu0.worker) * 1000) / total, 2)}, API ${fmt(((cpu1.api - cpu0.api) * 1000) / total, 2)}, Redis ${fmt(((rcpu1 - rcpu0) * 1000) / total, 2)}, load driver ${fmt((driverCpu.user + driverCpu.system) / 1000 / total, 2)}`);
     const perComment = (role: keyof typeof io0) => `${role} ${fmt((io1[role].writes - io0[role].writes) / total, 2)} / ${fmt((io1[role].reads - io0[role].reads) / total, 2)}`;
+    const bytesPerComment = (role: keyof typeof io0) => `${role} ${fmt((io1[role].writtenBytes - io0[role].writtenBytes) / total)} / ${fmt((io1[role].readBytes - io0[role].readBytes) / total)}`;
     console.log(`  system calls per comment, writes / reads (each loopback TCP write also runs the receiver's stack): ${(['worker', 'api', 'redis', 'driver'] as const).map(perComment).join(', ')}`);
+    console.log(`  peak resident memory so far: worker ${fmt(peakRssMb(pids.worker))} MB, API ${fmt(peakRssMb(pids.api))} MB`);
+    console.log(`  bytes per comment, written / read: ${(['worker', 'api', 'redis', 'driver'] as const).map(bytesPerComment).join(', ')}`);
     console.log(`  moderation jobs: ${fmt(jobs1 - jobs0)} for ${total} comments (${fmt(total / (jobs1 - jobs0), 1)} comments per job)`);
     console.log(`  Redis commands per comment: ${fmt(callsTotal / total, 1)} (${calls.filter(([, n]) => n / total >= 0.5).map(([c, n]) => `${c} ${fmt(n / total, 1)}`).join(', ')})`);
     console.log(`  Redis traffic per comment: ${fmt((net1.input - net0.input) / total)} B received from clients, ${fmt((net1.output - net0.output) / total)} B sent to them`);
@@ -404,7 +433,7 @@ async function main(): Promise<void> {
     const addRate = noopJobs / ((performance.now() - addT0) / 1000);
     // Jobs are added first (the add rate is measured alone); the worker's start-up is left out by
     // timing from its first completed job.
-    const noop = startProcess('noop-worker', ['bench/e2e.ts', '--noop-worker'], { REDIS_URL: redisUrl, NOOP_CONCURRENCY: '32' }, undefined, () => undefined);
+    const noop = startProcess('noop-worker', ['bench/e2e.ts', '--noop-worker'], { REDIS_URL: redisUrl, NOOP_CONCURRENCY: '32' }, undefined, () => undefined, []);
     procs.push(noop);
     await waitFor('the no-op worker to start', 60_000, async () => (await queue.getJobCounts('completed')).completed > 0, 5);
     const done0 = noopJobs - (await queue.getJobCounts('waiting')).waiting;
@@ -431,9 +460,10 @@ async function main(): Promise<void> {
 }
 
 /** I/O calls of processes and their children (an API run as a Node cluster). */
-function sumIo(pids: number[]): { reads: number; writes: number } {
+function sumIo(pids: number[]): ReturnType<typeof ioCalls> {
   const all = pids.flatMap((pid) => [pid, ...childrenOf(pid)]).map(ioCalls);
-  return { reads: all.reduce((s, c) => s + c.reads, 0), writes: all.reduce((s, c) => s + c.writes, 0) };
+  const sum = (k: keyof ReturnType<typeof ioCalls>) => all.reduce((s, c) => s + c[k], 0);
+  return { reads: sum('reads'), writes: sum('writes'), readBytes: sum('readBytes'), writtenBytes: sum('writtenBytes') };
 }
 
 /** A process's children, from /proc (none when it has ended). */

@@ -13,6 +13,7 @@ import { moderatorExtensions, type ModeratorExtensions } from './api/moderation'
 import { Runtime } from './container';
 import { redisAnswers, startLocalRedis, type LocalRedis } from './infra/local-redis';
 import { clusterNodesOf } from './infra/redis';
+import { youngGenerationNotice } from './runtime-flags';
 import { opsRoutes } from './api/routes/ops';
 import { createHttpServer } from './api/server';
 import { perspectiveNotices } from './infra/perspective/site-classifiers';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   if (role !== 'api') {
     runtime.startWorkers();
     logger.info({ concurrency: config.worker.concurrency }, 'workers started');
+    const notice = youngGenerationNotice(process.execArgv, process.env.NODE_OPTIONS);
+    if (notice) logger.warn(notice);
     if (role === 'worker') {
       const ops = express().use(opsRoutes(() => runtime.ready(), runtime.metrics.registry, { token: config.metrics.token, production: config.env === 'production' }));
       const server = createHttpServer(ops, config.http);
