@@ -17,6 +17,7 @@ import { redisAnswers } from '../src/infra/local-redis';
 import { SIGNATURE_HEADER, signRequest } from '../src/security/signature';
 import { freePort } from '../test/support/free-port';
 import { numberArg, RECOMMENDED_REDIS_ARGS } from './support';
+import { YOUNG_GENERATION_FLAG } from '../src/runtime-flags';
 
 const SECRET = 'bench-secret-0123';
 const BODY = 'The council voted last night to close the harbour road for six months of repairs, and frankly I think the consultation was a sham. Nobody asked the shop owners on Quay Street what this will do to their trade over the summer.';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   try {
     while (!(await redisAnswers(redisUrl, 500))) await sleep(100);
     await redis.connect();
-    api = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'api'], { cwd: path.resolve(__dirname, '..'), env, stdio: 'ignore' });
+    api = spawn(process.execPath, [YOUNG_GENERATION_FLAG, '--import', 'tsx', 'src/main.ts', '--role', 'api'], { cwd: path.resolve(__dirname, '..'), env, stdio: 'ignore' });
     const post = (body: unknown) =>
       new Promise<number>((resolve, reject) => {
         const raw = JSON.stringify(body);

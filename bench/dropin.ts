@@ -20,6 +20,7 @@ import { coralSignatureHeader } from '../src/security/coral-signature';
 import { freePort } from '../test/dropin/service';
 import { loadSeedFixtures } from '../test/fixtures/seeds';
 import { numberArg as arg, percentile } from './support';
+import { YOUNG_GENERATION_FLAG } from '../src/runtime-flags';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = path.resolve(__dirname, '..');
@@ -87,7 +88,7 @@ async function main() {
     }),
   );
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts', '--role', 'api'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), YOUNG_GENERATION_FLAG, 'src/main.ts', '--role', 'api'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, CONFIG_FILE: configFile, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, REDIS_START_LOCAL: 'false', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
