@@ -2,7 +2,7 @@
  * The V8 flag the service's processes are started with: a 64 MB young-generation semi-space (V8's default
  * is 16 MB). A worker allocates ~140 KB per comment it judges, and whatever is alive when a scavenge runs
  * is copied. With four times the room, scavenges run a third as often and copy about 40 % less in all;
- * the worker's CPU per comment drops 5-10 %, for ~90 MB more resident memory (`docs/performance.md`, ninth
+ * the worker's CPU per comment drops about 10 %, for ~80 MB more resident memory (`docs/performance.md`, ninth
  * pass). It cannot be set once the process runs, so `package.json`'s start scripts pass it to node and the
  * Dockerfile sets it in NODE_OPTIONS (test/unit/runtime-flags.test.ts keeps them in step).
  */
