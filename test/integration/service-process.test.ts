@@ -12,6 +12,7 @@ import { startCallbackReceiver, type CallbackReceiver } from '../../src/client/c
 import { loadSeedFixtures } from '../fixtures/seeds';
 import { deleteKeys, REDIS_URL, uniquePrefix, waitFor } from './harness';
 import { freePort } from '../support/free-port';
+import { YOUNG_GENERATION_FLAG } from '../../src/runtime-flags';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECRET = 'process-test-secret';
@@ -46,6 +47,11 @@ afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
   await receiver.close();
   await deleteKeys(prefix);
+});
+
+it('says in its log that it runs without the young-generation flag (started here without it)', async () => {
+  const line = await waitFor(async () => output.split('\n').find((l) => l.includes('young generation')), 'the young-generation warning', 30_000);
+  expect(JSON.parse(line)).toMatchObject({ level: 40, msg: expect.stringContaining(YOUNG_GENERATION_FLAG) });
 });
 
 it('moderates every seed comment and calls the CMS back, signed', async () => {
