@@ -76,15 +76,13 @@ function ioCalls(pid: number): { reads: number; writes: number; readBytes: numbe
 
 /** Peak resident memory of a process and its children so far, in MB (/proc/PID/status VmHWM). */
 function peakRssMb(pids: number[]): number {
-  return pids
-    .flatMap((pid) => [pid, ...childrenOf(pid)])
-    .reduce((sum, pid) => {
-      try {
-        return sum + Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-      } catch {
-        return NaN;
-      }
-    }, 0);
+  return withChildren(pids).reduce((sum, pid) => {
+    try {
+      return sum + Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    } catch {
+      return NaN;
+    }
+  }, 0);
 }
 
 /** Moderation jobs the worker processes have finished so far (their /metrics: job duration count). */
@@ -133,7 +131,8 @@ interface Proc {
  * Node/V8 flags of the service's processes: by default those its start scripts use (src/runtime-flags.ts);
  * `--node-args "--flag,--other=1"` (commas or spaces) replaces them, `--node-args none` runs V8's defaults.
  */
-const SERVICE_NODE_ARGS = ((a) => (a === 'none' ? [] : a.split(/[\s,]+/).filter(Boolean)))(argText('node-args', YOUNG_GENERATION_FLAG));
+const NODE_ARGS_FLAG = argText('node-args', YOUNG_GENERATION_FLAG);
+const SERVICE_NODE_ARGS = NODE_ARGS_FLAG === 'none' ? [] : NODE_ARGS_FLAG.split(/[\s,]+/).filter(Boolean);
 /** `--service-stdout DIR`: each service process's stdout to DIR/<name>.out (e.g. with `--node-args --trace-gc-nvp`). */
 const SERVICE_STDOUT_DIR = argText('service-stdout', '');
 
@@ -461,10 +460,13 @@ async function main(): Promise<void> {
 
 /** I/O calls of processes and their children (an API run as a Node cluster). */
 function sumIo(pids: number[]): ReturnType<typeof ioCalls> {
-  const all = pids.flatMap((pid) => [pid, ...childrenOf(pid)]).map(ioCalls);
+  const all = withChildren(pids).map(ioCalls);
   const sum = (k: keyof ReturnType<typeof ioCalls>) => all.reduce((s, c) => s + c[k], 0);
   return { reads: sum('reads'), writes: sum('writes'), readBytes: sum('readBytes'), writtenBytes: sum('writtenBytes') };
 }
+
+/** The processes and their children (an API run as a Node cluster). */
+const withChildren = (pids: number[]) => pids.flatMap((pid) => [pid, ...childrenOf(pid)]);
 
 /** A process's children, from /proc (none when it has ended). */
 function childrenOf(pid: number): number[] {
